@@ -1,0 +1,15 @@
+"""The plan registry: ``indicators.yaml`` loaded into typed, checked models."""
+
+from plantrack.config.loader import ConfigError, Issue, config_hash, load_config
+from plantrack.config.models import Area, Indicator, Plan, Registry
+
+__all__ = [
+    "Area",
+    "ConfigError",
+    "Indicator",
+    "Issue",
+    "Plan",
+    "Registry",
+    "config_hash",
+    "load_config",
+]

@@ -1,0 +1,199 @@
+"""Rules over a typed registry. Each returns a list of issues; none raises."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from plantrack.config.loader import Issue, Loc, line_of
+from plantrack.config.models import Indicator, Registry
+from plantrack.periods import parse_period
+
+Check = Callable[[Registry], Iterator[tuple[Loc, str, str]]]
+
+
+def formula_names(formula: str) -> list[str]:
+    """The component ids a formula refers to (dotted names such as ``common.population``)."""
+    names: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Attribute | ast.Name):
+            names.append(ast.unparse(node))
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(formula, mode="eval"))
+    return names
+
+
+def _ind(i: int, *rest: str | int) -> Loc:
+    return ("indicators", i, *rest)
+
+
+def check_unique(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
+    for kind, items in (("plans", reg.plans), ("indicators", reg.indicators)):
+        seen: Counter[str] = Counter()
+        for i, item in enumerate(items):
+            seen[item.id] += 1
+            if seen[item.id] == 2:
+                yield (kind, i, "id"), f"id '{item.id}' 重复", "每个 id 只能出现一次"
+    codes: Counter[str] = Counter()
+    for i, area in enumerate([reg.areas.district, *reg.areas.subareas]):
+        codes[area.code] += 1
+        if codes[area.code] == 2:
+            yield ("areas", "subareas", i - 1, "code"), f"地区代码 {area.code} 重复", "改为唯一代码"
+
+
+def check_plans(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
+    for i, plan in enumerate(reg.plans):
+        if plan.end_year < plan.start_year:
+            yield (
+                ("plans", i, "end_year"),
+                f"规划 {plan.id}: 末年 {plan.end_year} 早于起始年",
+                "检查年份",
+            )
+        if plan.base_period is not None and parse_period(plan.base_period) is None:
+            yield (
+                ("plans", i, "base_period"),
+                f"规划 {plan.id}: 基期 '{plan.base_period}' 无法识别",
+                "写成 2020 或 2020Q4",
+            )
+
+
+def _check_target(i: int, ind: Indicator, reg: Registry) -> Iterator[tuple[Loc, str, str]]:
+    plans = {p.id: p for p in reg.plans}
+    ids = {x.id for x in reg.indicators}
+    t = ind.target
+    if ind.kind in ("target", "relative") and t is None:
+        yield _ind(i, "kind"), f"指标 {ind.id}: 类型 {ind.kind} 需要 target", "补上 target 段"
+        return
+    if t is None:
+        return
+    if ind.kind == "target" and t.value is None:
+        yield _ind(i, "target"), f"指标 {ind.id}: 缺少目标值 target.value", "填写目标值"
+    if ind.kind == "relative" and t.reference not in ids:
+        yield (
+            _ind(i, "target", "reference"),
+            f"指标 {ind.id}: 参照指标 '{t.reference}' 不存在",
+            "填写已定义的指标 id",
+        )
+    tp = parse_period(t.period)
+    if tp is None:
+        yield (
+            _ind(i, "target", "period"),
+            f"指标 {ind.id}: 目标期 '{t.period}' 无法识别",
+            "写成 2025",
+        )
+        return
+    plan = plans.get(ind.plan)
+    base_text = ind.baseline.period if ind.baseline else (plan.base_period if plan else None)
+    bp = parse_period(base_text) if base_text else None
+    if bp is not None and tp.end <= bp.end:
+        yield (
+            _ind(i, "target", "period"),
+            f"指标 {ind.id}: 目标期 {tp} 不晚于基期 {bp}",
+            "目标期应在基期之后",
+        )
+    if ind.kind == "target" and (
+        (ind.direction == "up" and t.comparator == "<=")
+        or (ind.direction == "down" and t.comparator == ">=")
+    ):
+        yield (
+            _ind(i, "target", "comparator"),
+            f"指标 {ind.id}: 比较符 {t.comparator} 与方向 {ind.direction} 相反",
+            "核对方向与比较符",
+        )
+
+
+def check_indicators(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
+    plans = {p.id for p in reg.plans}
+    ids = {x.id for x in reg.indicators}
+    for i, ind in enumerate(reg.indicators):
+        if ind.plan not in plans:
+            yield (
+                _ind(i, "plan"),
+                f"指标 {ind.id}: 规划 '{ind.plan}' 不存在",
+                f"改为 {sorted(plans)} 之一",
+            )
+        yield from _check_target(i, ind, reg)
+        if ind.baseline and parse_period(ind.baseline.period) is None:
+            yield (
+                _ind(i, "baseline", "period"),
+                f"指标 {ind.id}: 基期 '{ind.baseline.period}' 无法识别",
+                "写成 2020",
+            )
+        if ind.kind == "milestone":
+            if ind.deadline is None:
+                yield _ind(i, "kind"), f"指标 {ind.id}: 里程碑需要 deadline", "填写完成时限日期"
+            if ind.uploadable:
+                yield (
+                    _ind(i, "kind"),
+                    f"指标 {ind.id}: 里程碑不能通过数值上报",
+                    "设 uploadable: false",
+                )
+        r = ind.valid_range
+        if r.min is not None and r.max is not None and r.min > r.max:
+            yield _ind(i, "valid_range"), f"指标 {ind.id}: 有效范围下限大于上限", "交换 min 与 max"
+        if ind.rollup.method == "weighted_mean" and ind.rollup.weight not in ids:
+            yield (
+                _ind(i, "rollup", "weight"),
+                f"指标 {ind.id}: 权重指标 '{ind.rollup.weight}' 不存在",
+                "填写已定义的指标 id",
+            )
+        yield from _check_formula(i, ind, ids)
+
+
+def _check_formula(i: int, ind: Indicator, ids: set[str]) -> Iterator[tuple[Loc, str, str]]:
+    if (ind.formula is None) != (ind.rollup.method != "formula"):
+        yield (
+            _ind(i, "rollup"),
+            f"指标 {ind.id}: 公式与汇总方法 formula 须同时出现",
+            "两者都写或都不写",
+        )
+    if ind.formula is None:
+        return
+    if ind.uploadable:
+        yield (
+            _ind(i, "formula"),
+            f"指标 {ind.id}: 公式计算的指标不能直接上报",
+            "设 uploadable: false",
+        )
+    try:
+        names = formula_names(ind.formula)
+    except SyntaxError:
+        yield (
+            _ind(i, "formula"),
+            f"指标 {ind.id}: 公式 '{ind.formula}' 语法错误",
+            "只用指标 id、数字和 + - * / ( )",
+        )
+        return
+    for name in names:
+        if name not in ids:
+            yield (
+                _ind(i, "formula"),
+                f"指标 {ind.id}: 公式引用了未定义的指标 '{name}'",
+                "先定义该分项指标",
+            )
+
+
+CHECKS: tuple[Check, ...] = (check_unique, check_plans, check_indicators)
+
+
+def check_registry(reg: Registry, path: Path, positions: dict[Loc, int]) -> list[Issue]:
+    """Run every rule and return all issues with their lines."""
+    issues = []
+    for check in CHECKS:
+        for loc, what, fix in check(reg):
+            issues.append(Issue(path.name, line_of(positions, loc), f"{what} — {fix}"))
+    if reg.tasks_file and not (path.parent / reg.tasks_file).exists():
+        issues.append(
+            Issue(
+                path.name,
+                line_of(positions, ("tasks_file",)),
+                f"任务清单 {reg.tasks_file} 不存在 — 检查路径",
+            )
+        )
+    return sorted(issues, key=lambda i: i.line)

@@ -1,0 +1,144 @@
+"""Load ``indicators.yaml`` keeping line numbers, so every problem names its line.
+
+Three layers (as in dbt-semantic-interfaces): the YAML is parsed with positions, the strict
+pydantic models type it, and the small rule functions in :mod:`plantrack.config.checks`
+return every remaining problem at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from plantrack.config.models import Registry
+
+Loc = tuple[str | int, ...]
+
+_PYDANTIC_HINTS = {
+    "extra_forbidden": "未知的键（拼写错误？）— 删除它或改为文档中的键名",
+    "missing": "缺少必填项 — 补上该键",
+    "literal_error": "取值不在允许范围内",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the file: where, what, and how to fix it."""
+
+    file: str
+    line: int
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The registry has errors; ``issues`` lists every one."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+def _positions(node: Any, loc: Loc, out: dict[Loc, int]) -> None:
+    """Record the 1-based line of every key and item below ``node``."""
+    if isinstance(node, CommentedMap):
+        for key in node:
+            line, _col = node.lc.key(key)
+            out[(*loc, str(key))] = line + 1
+            _positions(node[key], (*loc, str(key)), out)
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            line, _col = node.lc.item(i)
+            out[(*loc, i)] = line + 1
+            _positions(item, (*loc, i), out)
+
+
+def line_of(positions: dict[Loc, int], loc: Loc) -> int:
+    """The line of ``loc`` or of its nearest ancestor that has one."""
+    loc = tuple(loc)
+    while loc:
+        if loc in positions:
+            return positions[loc]
+        loc = loc[:-1]
+    return 1
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file into plain data and a map of positions to lines."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([Issue(name, 1, f"无法读取文件：{exc.strerror}")]) from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            [Issue(name, line, f"YAML 语法错误：{problem} — 检查缩进和冒号")]
+        ) from None
+    positions: dict[Loc, int] = {}
+    _positions(data, (), positions)
+    return _plain(data), positions
+
+
+def _model_issues(name: str, err: ValidationError, positions: dict[Loc, int]) -> list[Issue]:
+    issues = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        where = ".".join(str(p) for p in loc)
+        hint = _PYDANTIC_HINTS.get(e["type"], e["msg"])
+        if e["type"] == "literal_error":
+            hint = f"{hint}：{e['msg']}"
+        issues.append(Issue(name, line_of(positions, loc), f"{where}: {hint}"))
+    return issues
+
+
+def load_config(path: str | Path) -> Registry:
+    """Load and check the registry; raise :class:`ConfigError` listing every problem."""
+    from plantrack.config.checks import check_registry
+
+    path = Path(path)
+    data, positions = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [Issue(path.name, 1, "文件应为一个映射（键: 值）— 参照示例 indicators.yaml")]
+        )
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_model_issues(path.name, err, positions)) from None
+    issues = [i for i in check_registry(registry, path, positions) if i.level == "error"]
+    if issues:
+        raise ConfigError(issues)
+    return registry
+
+
+def config_hash(path: str | Path) -> str:
+    """sha256 of the registry file (and the task file it names), recorded with every batch."""
+    path = Path(path)
+    h = hashlib.sha256(path.read_bytes())
+    tasks = path.parent / "registry" / "tasks.yaml"
+    if tasks.exists():
+        h.update(tasks.read_bytes())
+    return h.hexdigest()

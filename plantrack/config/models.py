@@ -1,0 +1,131 @@
+"""Typed models of ``indicators.yaml`` (version 1). Unknown keys are errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(Strict):
+    code: str = Field(description="统计用区划代码 Statistical area code, e.g. 370103002000")
+    name: str = Field(description="名称 Official name, e.g. 大观园街道")
+    aliases: list[str] = Field(default=[], description="别名 Other names that resolve to it")
+
+
+class Areas(Strict):
+    district: Area = Field(description="区 The district itself (the level plans are set for)")
+    subareas: list[Area] = Field(description="街道 The sub-areas the district reports by")
+
+
+class Assessment(Strict):
+    delta: float = Field(
+        0.10, ge=0, le=1, description="δ 基本符合预期的容差 Tolerance around the time share"
+    )
+    delta_red: float = Field(
+        0.30, ge=0, le=1, description="δ_red 黄灯/红灯分界 Yellow/red boundary below the time share"
+    )
+
+
+class Plan(Strict):
+    id: str = Field(description="标识 Stable id used by indicators and tasks")
+    name: str = Field(description="规划名称 Full name as published")
+    short_name: str = Field(description="简称 Short name for screens")
+    doc_no: str = Field(description="文号 Document number, e.g. 市中政办字〔2022〕2号")
+    issuer: str = Field(description="印发机关 Issuing body")
+    issued: date = Field(description="印发日期 Date of issue")
+    start_year: int = Field(description="规划期起始年 First year of the plan period")
+    end_year: int = Field(description="规划期末年 Last year of the plan period (target year)")
+    base_period: str | None = Field(
+        description="基期 Base period of the targets (e.g. '2020'); null for one-year work plans"
+    )
+    assessment: Assessment = Field(
+        default=Assessment(), description="评估参数 Assessment tolerances (methods.md §1)"
+    )
+    source: str = Field(description="出处 Where the plan was published")
+
+
+class Value(Strict):
+    value: float = Field(description="数值 The value")
+    period: str = Field(description="时期 Period the value refers to: '2025' or '2023Q4'")
+    note: str | None = Field(None, description="说明 Where the value comes from")
+
+
+class Target(Strict):
+    value: float | None = Field(None, description="目标值 Target value (null for relative)")
+    period: str = Field(description="目标期 Period by which the target applies, e.g. '2025'")
+    comparator: Literal[">=", "<=", "=="] = Field(description="比较 Comparator: >=, <= or ==")
+    tolerance: float = Field(0.0, ge=0, description="容差 Tolerance for == targets")
+    reference: str | None = Field(
+        None, description="参照指标 For relative targets: id of the series compared against"
+    )
+    text: str = Field(description="原文表述 The target as the plan words it, e.g. 41%以上")
+
+
+class Range(Strict):
+    min: float | None = Field(None, description="下限 Smallest valid value")
+    max: float | None = Field(None, description="上限 Largest valid value")
+
+
+class Rollup(Strict):
+    method: Literal["sum", "weighted_mean", "formula", "none"] = Field(
+        description="汇总方法 How 街道 values make the district value: sum of components, "
+        "population-weighted mean, formula over summed components, or none (district only)"
+    )
+    weight: str | None = Field(None, description="权重指标 Weight series for weighted_mean")
+
+
+class Indicator(Strict):
+    id: str = Field(description="指标代码 Stable id, '<plan>.<name>'")
+    name: str = Field(description="指标名称 Chinese name")
+    name_en: str = Field(description="英文名称 English name")
+    plan: str = Field(description="所属规划 Plan id")
+    kind: Literal["target", "relative", "milestone", "monitor"] = Field(
+        description="类型 target (numeric target), relative (target is another series), "
+        "milestone (done by a deadline), monitor (no target, trend only)"
+    )
+    unit: str = Field(description="单位 Unit, e.g. %, 平方米, 人")
+    direction: Literal["up", "down"] = Field(
+        description="方向 up: higher is better; down: lower is better (required, no default)"
+    )
+    attribute: Literal["约束性", "预期性"] | None = Field(
+        description="属性 约束性 (binding) or 预期性 (indicative); null for components"
+    )
+    attribute_note: str | None = Field(None, description="属性说明 How the attribute was read")
+    target: Target | None = Field(None, description="目标 Target (kinds target and relative)")
+    baseline: Value | None = Field(None, description="基期值 Baseline where the plan states it")
+    deadline: date | None = Field(None, description="完成时限 Deadline (milestones)")
+    lead: list[str] = Field(description="牵头部门 Lead departments as the clause names them")
+    participating: list[str] = Field(default=[], description="参与部门 Participating departments")
+    clause: str = Field(description="条款原文 The clause the indicator comes from, quoted")
+    section: str | None = Field(None, description="所在章节 Section of the plan")
+    valid_range: Range = Field(default=Range(), description="有效范围 Valid range of a value")
+    measure: Literal["stock", "flow"] = Field(
+        description="存量/流量 stock read at period end; flow accumulates over the year (年初至今)"
+    )
+    frequency: Literal["quarter", "year"] = Field(description="报送频率 Reporting frequency")
+    rollup: Rollup = Field(description="汇总 How sub-areas roll up to the district")
+    formula: str | None = Field(
+        None, description="公式 Derived indicators: formula over component ids, e.g. a / b * 10000"
+    )
+    uploadable: bool = Field(
+        True, description="可上报 False for derived and milestone indicators (never uploaded)"
+    )
+    precision: int = Field(1, ge=0, le=6, description="小数位 Decimal places shown")
+    description: str | None = Field(None, description="说明 Notes for readers")
+
+
+class Registry(Strict):
+    version: Literal[1] = Field(description="配置版本 Version of this file's format")
+    name: str = Field(description="名称 What this registry covers")
+    areas: Areas = Field(description="地区 The district and its sub-areas")
+    plans: list[Plan] = Field(description="规划 The plans tracked")
+    indicators: list[Indicator] = Field(description="指标 Every indicator, target and milestone")
+    tasks_file: str | None = Field(
+        None, description="任务清单 Path (relative to this file) of the task registry"
+    )

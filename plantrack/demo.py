@@ -1,0 +1,203 @@
+"""Deterministic synthetic demo data (示例数据，模拟，非官方统计).
+
+Levels sit near the public figures in reference/figures.md; most targets are on schedule,
+some lag, one moves away, and the 残联 governance ratios move in steps at the 2023 换届.
+The same registry always gives the same numbers (seeded by a CRC of each indicator id).
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from plantrack.config import Indicator, Registry
+from plantrack.periods import Period, parse_period
+
+DEMO_USER = "示例数据生成器"
+FIRST_YEAR, LAST_YEAR = 2020, 2025
+DISTRICT_POPULATION = 903_714  # 2020 census (figures.md)
+
+# How far along each target is by 2025 (share of the way from baseline to target).
+# Anything not named here is on schedule. Synthetic, chosen to show every verdict.
+SCENARIOS: dict[str, float] = {
+    "fitness.regular_exercise_rate": 1.08,
+    "fitness.sports_area_per_capita": 1.15,
+    "fitness.instructors_per_10k": 0.72,
+    "disabled.welfare_jobs_pwd_share": -0.25,
+    "disabled.congress_delegates_pwd_share": 0.80,
+}
+# Plausible 2020 levels where the plan states no baseline (synthetic, near figures.md).
+BASE_LEVELS: dict[str, float] = {
+    "fitness.regular_exercise_rate": 37.5,
+    "fitness.sports_area_per_capita": 2.2,
+    "fitness.instructors_per_10k": 21.0,
+    "disabled.welfare_jobs_pwd_share": 13.0,
+}
+
+
+def _rng(key: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(key.encode("utf-8")))
+
+
+def _periods(ind: Indicator) -> list[Period]:
+    years = range(FIRST_YEAR + 1, LAST_YEAR + 1)
+    if ind.frequency == "year":
+        return [Period(FIRST_YEAR), *(Period(y) for y in years)]
+    return [Period(FIRST_YEAR), *(Period(y, q) for y in years for q in (1, 2, 3, 4))]
+
+
+def _area_weights(reg: Registry) -> dict[str, float]:
+    rng = _rng("areas")
+    raw = rng.uniform(0.6, 1.6, len(reg.areas.subareas))
+    shares = raw / raw.sum()
+    return {a.code: float(s) for a, s in zip(reg.areas.subareas, shares, strict=True)}
+
+
+def _base_and_goal(ind: Indicator) -> tuple[float, float]:
+    """Baseline (2020) and the 2025 end value the demo series heads for."""
+    target = ind.target.value if ind.target and ind.target.value is not None else None
+    if ind.baseline is not None:
+        base = ind.baseline.value
+    elif ind.id in BASE_LEVELS:
+        base = BASE_LEVELS[ind.id]
+    elif target is not None:
+        base = target * (0.85 if ind.direction == "up" else 1.15)
+    else:
+        base = 100.0
+    if target is None or target == base:
+        growth = 1.10 if ind.direction == "up" else 0.92
+        return base, base * growth
+    return base, base + (target - base) * SCENARIOS.get(ind.id, 1.02)
+
+
+def _path(ind: Indicator, periods: list[Period]) -> np.ndarray:
+    """The district path over the periods, with a little seeded noise."""
+    base, goal = _base_and_goal(ind)
+    t = np.array([(p.index - Period(FIRST_YEAR).index) / 20 for p in periods])
+    if ind.rollup.method == "none" and ind.unit == "%":
+        # governance ratios change only at the 换届 (2023)
+        steps = np.where(np.array([p.year for p in periods]) >= 2023, 1.0, 0.0)
+        return np.round(base + (goal - base) * steps, 1)
+    noise = _rng(ind.id).normal(0, abs(goal - base) * 0.03 + 1e-9, len(periods))
+    noise[0] = 0.0
+    values = base + (goal - base) * np.clip(t, 0, 1) ** 0.9 + noise
+    return _clip(ind, values)
+
+
+def _clip(ind: Indicator, values: np.ndarray) -> np.ndarray:
+    lo = ind.valid_range.min if ind.valid_range.min is not None else -np.inf
+    hi = ind.valid_range.max if ind.valid_range.max is not None else np.inf
+    return np.round(np.clip(values, lo, hi), max(ind.precision, 2))
+
+
+def _population(reg: Registry) -> pd.DataFrame:
+    rows = []
+    for code, share in _area_weights(reg).items():
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            pop = DISTRICT_POPULATION * share * (1 + 0.004 * (year - FIRST_YEAR))
+            rows.append(("common.population", code, str(year), round(pop)))
+    return pd.DataFrame(rows, columns=["indicator", "area", "period", "value"])
+
+
+def _formula_components(reg: Registry, pop: pd.DataFrame) -> list[tuple]:
+    """Numerators of the per-capita indicators, so the formula hits the demo path."""
+    rows: list[tuple] = []
+    by_id = {i.id: i for i in reg.indicators}
+    pop_by = {(r.area, int(r.period)): r.value for r in pop.itertuples()}
+    pairs = [
+        ("fitness.instructors_per_10k", "fitness.instructors", 10_000),
+        ("fitness.sports_area_per_capita", "fitness.sports_ground_area", 1),
+    ]
+    for ratio_id, comp_id, scale in pairs:
+        if ratio_id not in by_id or comp_id not in by_id:
+            continue
+        ratio, comp = by_id[ratio_id], by_id[comp_id]
+        periods = _periods(comp)
+        path = _path(ratio, periods)
+        rng = _rng(comp_id)
+        for code in _area_weights(reg):
+            factor = rng.uniform(0.8, 1.2)
+            for p, level in zip(periods, path, strict=True):
+                people = pop_by[(code, p.year)]
+                rows.append((comp_id, code, str(p), round(level * factor * people / scale)))
+    return rows
+
+
+def _area_rows(ind: Indicator, reg: Registry, weights: dict[str, float]) -> list[tuple]:
+    periods = _periods(ind)
+    path = _path(ind, periods)
+    district = reg.areas.district.code
+    if ind.rollup.method == "none":
+        return [(ind.id, district, str(p), float(v)) for p, v in zip(periods, path, strict=True)]
+    rng = _rng(ind.id + "/areas")
+    rows = []
+    if ind.rollup.method == "sum":
+        for code, share in weights.items():
+            scale = share * rng.uniform(0.85, 1.15)
+            vals = _clip(ind, path * scale)
+            rows += [
+                (ind.id, code, str(p), float(round(v))) for p, v in zip(periods, vals, strict=True)
+            ]
+        return rows
+    offsets = {code: rng.normal(0, 0.04) for code in weights}
+    area_vals = {code: _clip(ind, path * (1 + off)) for code, off in offsets.items()}
+    for code, vals in area_vals.items():
+        rows += [(ind.id, code, str(p), float(v)) for p, v in zip(periods, vals, strict=True)]
+    mean = sum(weights[c] * v for c, v in area_vals.items()) / sum(weights.values())
+    rows += [
+        (ind.id, district, str(p), float(v)) for p, v in zip(periods, _clip(ind, mean), strict=True)
+    ]
+    return rows
+
+
+def generate(reg: Registry) -> pd.DataFrame:
+    """Every demo observation: indicator, area, period, period_end, value, note."""
+    weights = _area_weights(reg)
+    pop = _population(reg)
+    rows: list[tuple] = [tuple(r) for r in pop.itertuples(index=False)]
+    rows += _formula_components(reg, pop)
+    generated = {"common.population", "fitness.instructors", "fitness.sports_ground_area"}
+    for ind in reg.indicators:
+        if ind.kind == "milestone" or not ind.uploadable or ind.id in generated:
+            continue
+        rows += _area_rows(ind, reg, weights)
+    df = pd.DataFrame(rows, columns=["indicator", "area", "period", "value"])
+    df["period_end"] = [parse_period(p).end for p in df["period"]]  # type: ignore[union-attr]
+    df["note"] = None
+    return df.sort_values(["period_end", "indicator", "area"], kind="stable", ignore_index=True)
+
+
+def demo_batches(df: pd.DataFrame) -> list[tuple[datetime, pd.DataFrame]]:
+    """Split the demo into the quarterly uploads that would have produced it.
+
+    Each period's values arrive 20 days after the period ends, so vintages ("known on")
+    show what was known at each date.
+    """
+    out = []
+    for end, part in df.groupby("period_end", sort=True):
+        when = datetime.combine(end + timedelta(days=20), datetime.min.time()).replace(hour=10)
+        out.append((when, part))
+    return out
+
+
+def demo_revision(df: pd.DataFrame, district: str) -> pd.DataFrame | None:
+    """One corrected figure (a revision with a reason), to show the revision history."""
+    target = df[(df["indicator"] == "fitness.regular_exercise_rate") & (df["period"] == "2023Q2")]
+    target = target[target["area"] == district]
+    if target.empty:
+        return None
+    fixed = target.copy()
+    fixed["value"] = (fixed["value"] + 0.4).round(2)
+    fixed["note"] = "示例：补录抽样调查后更正"
+    return fixed
+
+
+def demo_revision_time() -> datetime:
+    return datetime(2023, 9, 15, 10, 0)
+
+
+def as_of_default() -> date:
+    return date.today()

@@ -1,0 +1,52 @@
+"""Which registry and which database to use.
+
+The database is chosen by, in order: an explicit path (``--db``), the ``PLANTRACK_DB``
+environment variable, or ``db`` in a settings file (``plantrack.toml`` in the working
+directory, or the file named by ``PLANTRACK_SETTINGS``). With none of these, PlanTrack opens
+the demo database ``data/demo.duckdb``, generated on first use: demo and real data never
+share a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = ROOT / "indicators.yaml"
+DEMO_DB = ROOT / "data" / "demo.duckdb"
+UPLOADS = ROOT / "data" / "uploads"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path
+    db_path: Path
+    demo: bool
+    uploads_dir: Path
+
+    @property
+    def source(self) -> str:
+        return "示例数据库（模拟数据）" if self.demo else f"数据库 {self.db_path}"
+
+
+def _settings_file() -> dict:
+    path = Path(os.environ.get("PLANTRACK_SETTINGS", "plantrack.toml"))
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def resolve(db: str | Path | None = None, config: str | Path | None = None) -> Settings:
+    """Settings from arguments, the environment and the settings file, in that order."""
+    file = _settings_file()
+    chosen = db or os.environ.get("PLANTRACK_DB") or file.get("db")
+    cfg = Path(config or os.environ.get("PLANTRACK_CONFIG") or file.get("config") or DEFAULT_CONFIG)
+    uploads = Path(os.environ.get("PLANTRACK_UPLOADS") or file.get("uploads") or UPLOADS)
+    if chosen:
+        return Settings(cfg, Path(chosen), demo=False, uploads_dir=uploads)
+    return Settings(cfg, DEMO_DB, demo=True, uploads_dir=uploads)
