@@ -87,6 +87,11 @@ class Store:
             row = first_row(con, "SELECT value FROM meta WHERE key = ?", [key])
         return row[0] if row else None
 
+    def mark_demo(self) -> None:
+        """Mark the file as holding synthetic demo data (every screen then says so)."""
+        with self._connect() as con:
+            con.execute("UPDATE meta SET value = 'demo' WHERE key = 'kind'")
+
     @property
     def is_demo(self) -> bool:
         return self.meta("kind") == "demo"

@@ -1,0 +1,1 @@
+"""Streamlit layer: bootstrap, caches, string catalogue and components. Pages stay thin."""

@@ -1,0 +1,9 @@
+"""PlanTrack dashboard: ``streamlit run dashboard.py``. Pages are declared in app/nav.py."""
+
+import streamlit as st
+
+from app.i18n import t
+from app.nav import pages
+
+st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
+st.navigation(pages()).run()

@@ -1,0 +1,47 @@
+"""assess: the indicator table with verdicts, as text, JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from plantrack.cli.common import CliError, parse_date, print_json, workspace
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("assess", help="评估全部指标（完成进度、时序进度、评价）")
+    p.add_argument(
+        "--as-of", type=parse_date, default=date.today(), help="评估基准日，如 2023-12-31"
+    )
+    p.add_argument("--known-on", type=parse_date, help="只用该日前已上报的数据（复现历史报告）")
+    p.add_argument("--area", help="地区代码（默认全区）")
+    p.add_argument("--plan", help="规划代码")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    fmt.add_argument("--csv", action="store_true", help="输出 CSV")
+    p.set_defaults(func=assess)
+
+
+def assess(args: argparse.Namespace) -> int:
+    from plantrack.scorecard import assessment_table, to_records
+
+    ws = workspace(args)
+    if args.area and args.area not in ws.area_names:
+        raise CliError(f"地区代码 '{args.area}' 不存在。可用代码见 indicators.yaml 的 areas。")
+    if args.plan and args.plan not in ws.plans:
+        raise CliError(f"规划 '{args.plan}' 不存在。可用：{', '.join(ws.plans)}。")
+    table = assessment_table(ws, args.as_of, known_on=args.known_on, area=args.area, plan=args.plan)
+    records = to_records(table)
+    if args.json:
+        print_json(records)
+    elif args.csv:
+        table.drop(columns=["order"]).to_csv(sys.stdout, index=False)
+    else:
+        for r in records:
+            latest = r["latest"]["value"]
+            print(
+                f"{r['verdict']:<6} {r['name']}  现状 {latest if latest is not None else '—'} "
+                f"{r['unit']}（{r['latest']['period'] or '无数据'}）"
+            )
+    return 0

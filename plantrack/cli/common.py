@@ -1,0 +1,79 @@
+"""Shared CLI plumbing: opening the workspace, printing JSON, turning errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from plantrack.config import ConfigError
+from plantrack.store import StoreError
+from plantrack.workspace import Workspace, open_workspace
+
+
+class CliError(Exception):
+    """A message for the user and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def workspace(args: argparse.Namespace) -> Workspace:
+    return open_workspace(db=args.db, config=args.config)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期 '{text}' 无法识别，请写成 2023-12-31") from None
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def print_json(data: Any) -> None:
+    json.dump(_clean(data), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def run_safely(fn: Callable[[], int | None]) -> int:
+    """Run a command; print known errors in Chinese (never a stack trace)."""
+    try:
+        return fn() or 0
+    except ConfigError as exc:
+        print("配置文件有误：", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 2
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — the last line of defence for the user
+        print(
+            f"出现意外错误（{type(exc).__name__}）：{exc}。请把这条信息告知系统管理员。",
+            file=sys.stderr,
+        )
+        return 3

@@ -1,0 +1,164 @@
+"""The assessment table the overview, the CLI and the report share.
+
+Reads the current values (optionally as known on a date), rolls 街道 up to the district
+(methods.md §5), assesses every indicator (plantrack.assess) and joins what readers need
+from the registry: name, plan, unit, attribute, lead department.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from plantrack.assess import RollupSpec, Rule, assess_frame, roll_up
+from plantrack.config import Indicator
+from plantrack.periods import parse_period
+from plantrack.store.task_updates import latest_updates
+from plantrack.workspace import Workspace
+
+DIRECTION = {"up": 1, "down": -1}
+
+
+def rule_for(ind: Indicator, ws: Workspace) -> Rule:
+    """The assessment's view of one indicator (config → plain rule)."""
+    plan = ws.plans[ind.plan]
+    t = ind.target
+    base_text = ind.baseline.period if ind.baseline else plan.base_period
+    return Rule(
+        id=ind.id,
+        kind=ind.kind,
+        direction=DIRECTION[ind.direction],
+        base_period=parse_period(base_text) if base_text else None,
+        base_value=ind.baseline.value if ind.baseline else None,
+        target_value=t.value if t else None,
+        target_period=parse_period(t.period) if t else None,
+        comparator=t.comparator if t else None,
+        tolerance=t.tolerance if t else 0.0,
+        measure=ind.measure,
+        delta=plan.assessment.delta,
+        delta_red=plan.assessment.delta_red,
+        reference=t.reference if t else None,
+        deadline=ind.deadline,
+    )
+
+
+def rollup_specs(ws: Workspace) -> list[RollupSpec]:
+    return [
+        RollupSpec(i.id, i.rollup.method, i.rollup.weight, i.formula)
+        for i in ws.registry.indicators
+    ]
+
+
+def observations(
+    ws: Workspace, as_of: date | None = None, known_on: date | None = None
+) -> pd.DataFrame:
+    """Current values with district roll-ups (column ``source``: reported / rollup)."""
+    obs = ws.store.current(as_of=as_of, known_on=known_on)
+    obs = obs[["indicator", "area", "period", "value", "batch_id", "revision"]]
+    return roll_up(obs, rollup_specs(ws), ws.district)
+
+
+def milestones_done(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
+    upd = latest_updates(ws.store, as_of=as_of, known_on=known_on)
+    done = upd[upd["status"] == "已完成"]
+    return {r.task_id: r.status_date for r in done.itertuples()}
+
+
+def assessment_table(
+    ws: Workspace,
+    as_of: date,
+    known_on: date | None = None,
+    area: str | None = None,
+    plan: str | None = None,
+    obs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per indicator (for ``area``, default the district) with verdict and metadata."""
+    area = area or ws.district
+    if obs is None:
+        obs = observations(ws, as_of=as_of, known_on=known_on)
+    inds = [i for i in ws.registry.indicators if plan is None or i.plan == plan]
+    rules = [rule_for(i, ws) for i in inds]
+    frame = assess_frame(
+        rules,
+        obs[obs["area"] == area],
+        as_of,
+        milestones_done(ws, as_of, known_on),
+        default_area=area,
+    )
+    frame = frame[frame["area"] == area]
+    meta = pd.DataFrame(
+        {
+            "indicator": [i.id for i in inds],
+            "name": [i.name for i in inds],
+            "plan": [i.plan for i in inds],
+            "unit": [i.unit for i in inds],
+            "attribute": [i.attribute for i in inds],
+            "lead": ["、".join(i.lead) for i in inds],
+            "precision": [i.precision for i in inds],
+            "order": range(len(inds)),
+        }
+    )
+    out = meta.merge(frame.drop(columns=["kind"], errors="ignore"), on="indicator", how="left")
+    kinds = {i.id: i.kind for i in inds}
+    out["kind"] = out["indicator"].map(kinds)
+    return out.sort_values("order", ignore_index=True)
+
+
+def _num(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return None
+    return str(value)
+
+
+def to_records(table: pd.DataFrame) -> list[dict]:
+    """The assessment table as the CLI's JSON objects (numbers or null, never NaN)."""
+    out = []
+    for r in table.to_dict(orient="records"):
+        meets = r.get("projected_meets")
+        out.append(
+            {
+                "id": r["indicator"],
+                "name": r["name"],
+                "plan": r["plan"],
+                "kind": r["kind"],
+                "unit": r["unit"],
+                "attribute": _text(r.get("attribute")),
+                "lead": r["lead"],
+                "area": _text(r.get("area")),
+                "direction": "up" if r.get("direction", 1) == 1 else "down",
+                "baseline": {
+                    "value": _num(r.get("baseline_value")),
+                    "period": _text(r.get("baseline_period")),
+                },
+                "latest": {
+                    "value": _num(r.get("latest_value")),
+                    "period": _text(r.get("latest_period")),
+                },
+                "target": {
+                    "value": _num(r.get("target_value")),
+                    "period": _text(r.get("target_period")),
+                    "comparator": _text(r.get("comparator")),
+                },
+                "completion": _num(r.get("completion")),
+                "time_share": _num(r.get("time_share")),
+                "verdict": _text(r.get("verdict")) or "无法评估",
+                "light": _text(r.get("light")) or "grey",
+                "cagr_ratio": _num(r.get("cagr_ratio")),
+                "cagr_class": _text(r.get("cagr_class")),
+                "projected": {
+                    "value": _num(r.get("projected_value")),
+                    "period": _text(r.get("projected_period")),
+                    "meets_target": None if meets is None or pd.isna(meets) else bool(meets),
+                },
+                "gap": _num(r.get("gap")),
+                "reason": _text(r.get("reason")),
+            }
+        )
+    return out

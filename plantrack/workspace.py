@@ -1,0 +1,112 @@
+"""A workspace: the registry, its tasks and the database, opened together.
+
+The CLI, the dashboard and the tests all start here. Opening the demo workspace generates
+the demo database on first use; a real database starts empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from plantrack import demo
+from plantrack.config import Indicator, Plan, Registry, config_hash, load_config
+from plantrack.settings import Settings, resolve
+from plantrack.store import Store
+from plantrack.tasks.registry import ResolvedTask, load_tasks
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    registry: Registry
+    store: Store
+    config_hash: str
+    _tasks: list[ResolvedTask] | None = field(default=None, repr=False)
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.registry.indicators}
+
+    @cached_property
+    def plans(self) -> dict[str, Plan]:
+        return {p.id: p for p in self.registry.plans}
+
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        areas = [self.registry.areas.district, *self.registry.areas.subareas]
+        return {a.code: a.name for a in areas}
+
+    @property
+    def district(self) -> str:
+        return self.registry.areas.district.code
+
+    @property
+    def is_demo(self) -> bool:
+        return self.settings.demo or self.store.is_demo
+
+    @property
+    def tasks(self) -> list[ResolvedTask]:
+        if self._tasks is None:
+            path = self.settings.config_path.parent / (self.registry.tasks_file or "")
+            if not self.registry.tasks_file or not path.exists():
+                self._tasks = []
+            else:
+                plans = {p.id: (p.issued, p.end_year) for p in self.registry.plans}
+                self._tasks = load_tasks(path, plans)
+        return self._tasks
+
+
+def open_workspace(
+    db: str | Path | None = None, config: str | Path | None = None, settings: Settings | None = None
+) -> Workspace:
+    """Load the registry and open (creating if needed) the database it goes with."""
+    settings = settings or resolve(db, config)
+    registry = load_config(settings.config_path)
+    store = Store(settings.db_path)
+    ws = Workspace(settings, registry, store, config_hash(settings.config_path))
+    if settings.demo and not settings.db_path.exists():
+        fill_demo(ws)
+    else:
+        store.ensure_schema()
+    return ws
+
+
+def fill_demo(ws: Workspace) -> int:
+    """Load the synthetic demo into the workspace's database, batch by batch."""
+    ws.store.ensure_schema(kind="demo")
+    ws.store.mark_demo()
+    df = demo.generate(ws.registry)
+    n = 0
+    for when, part in demo.demo_batches(df):
+        period = part["period"].iloc[0]
+        ws.store.load(
+            part,
+            user=demo.DEMO_USER,
+            source="demo",
+            file_name=f"示例数据 {period}",
+            config_hash=ws.config_hash,
+            recorded_at=when,
+        )
+        n += len(part)
+    fix = demo.demo_revision(df, ws.district)
+    if fix is not None:
+        ws.store.load(
+            fix,
+            user=demo.DEMO_USER,
+            source="demo",
+            file_name="示例数据 更正",
+            reason="示例：补录抽样调查后更正",
+            config_hash=ws.config_hash,
+            recorded_at=demo.demo_revision_time(),
+        )
+    demo_tasks(ws)
+    return n
+
+
+def demo_tasks(ws: Workspace) -> None:
+    """Synthetic task and milestone progress (filled in by the task module when present)."""
+    from plantrack.tasks.demo import fill_task_demo
+
+    fill_task_demo(ws)

@@ -1,0 +1,1 @@
+"""Validation of uploads (great-expectations suite built from indicators.yaml)."""
