@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from plantrack.config import Indicator, Registry
+from plantrack.formula import eval_formula, formula_names
 from plantrack.periods import Period, parse_period
 
 DEMO_USER = "示例数据生成器"
@@ -35,6 +36,38 @@ BASE_LEVELS: dict[str, float] = {
     "fitness.sports_area_per_capita": 2.2,
     "fitness.instructors_per_10k": 21.0,
     "disabled.welfare_jobs_pwd_share": 13.0,
+    "fitness.fitness_pass_rate": 89.6,
+    "fitness.fitness_pass_rate_city": 90.4,
+    "fitness.open_school_facilities": 28,
+    "fitness.fitness_events": 60,
+    "fitness.sports_organisations": 45,
+    "fitness.student_pe_hours": 0.85,
+    "fitness.students_two_skills_rate": 82,
+    "disabled.cdpf_staff_pwd_share": 20,
+    "disabled.exec_meetings_on_disability": 1,
+    "disabled.family_doctor_demand": 6000,
+    "disabled.family_doctor_signing_rate": 88,
+    "disabled.health_assessment_rate": 80,
+    "disabled.rehab_service_coverage": 85,
+    "disabled.villages_total": 180,
+    "disabled.village_association_coverage": 78,
+    "disabled.streets_with_rehab_station": 11,
+    "disabled.streets_with_service_facility": 13,
+}
+# Series that do not move (the number of 村（居） is fixed by the boundaries).
+CONSTANT = {"disabled.villages_total"}
+# Governance ratios that move in steps at the 2023 换届 of the 残联 congress.
+STEPPED = {
+    "disabled.congress_delegates_pwd_share",
+    "disabled.congress_model_grassroots_share",
+    "disabled.presidium_pwd_share",
+    "disabled.presidium_model_grassroots_share",
+    "disabled.cdpf_staff_pwd_share",
+}
+# Growth by 2025 for series without a target (synthetic).
+GROWTH: dict[str, float] = {
+    "fitness.fitness_pass_rate": 1.02,
+    "fitness.fitness_pass_rate_city": 1.008,
 }
 
 
@@ -60,15 +93,17 @@ def _base_and_goal(ind: Indicator) -> tuple[float, float]:
     """Baseline (2020) and the 2025 end value the demo series heads for."""
     target = ind.target.value if ind.target and ind.target.value is not None else None
     if ind.baseline is not None:
-        base = ind.baseline.value
+        base = ind.baseline.value / (ind.baseline.span_years or 1)
     elif ind.id in BASE_LEVELS:
         base = BASE_LEVELS[ind.id]
     elif target is not None:
         base = target * (0.85 if ind.direction == "up" else 1.15)
     else:
         base = 100.0
+    if ind.id in CONSTANT:
+        return base, base
     if target is None or target == base:
-        growth = 1.10 if ind.direction == "up" else 0.92
+        growth = GROWTH.get(ind.id, 1.10 if ind.direction == "up" else 0.97)
         return base, base * growth
     return base, base + (target - base) * SCENARIOS.get(ind.id, 1.02)
 
@@ -77,12 +112,17 @@ def _path(ind: Indicator, periods: list[Period]) -> np.ndarray:
     """The district path over the periods, with a little seeded noise."""
     base, goal = _base_and_goal(ind)
     t = np.array([(p.index - Period(FIRST_YEAR).index) / 20 for p in periods])
-    if ind.rollup.method == "none" and ind.unit == "%":
+    if ind.id in STEPPED:
         # governance ratios change only at the 换届 (2023)
         steps = np.where(np.array([p.year for p in periods]) >= 2023, 1.0, 0.0)
         return np.round(base + (goal - base) * steps, 1)
     noise = _rng(ind.id).normal(0, abs(goal - base) * 0.03 + 1e-9, len(periods))
     noise[0] = 0.0
+    if ind.measure == "flow":
+        # a flow accumulates over the year (年初至今): quarter q holds q/4 of the year's level
+        years = np.array([(p.year - FIRST_YEAR) / 5 for p in periods])
+        share = np.array([(p.quarter or 4) / 4 for p in periods])
+        return _clip(ind, (base + (goal - base) * np.clip(years, 0, 1) + noise) * share)
     values = base + (goal - base) * np.clip(t, 0, 1) ** 0.9 + noise
     return _clip(ind, values)
 
@@ -102,27 +142,52 @@ def _population(reg: Registry) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator", "area", "period", "value"])
 
 
-def _formula_components(reg: Registry, pop: pd.DataFrame) -> list[tuple]:
-    """Numerators of the per-capita indicators, so the formula hits the demo path."""
+def _formula_parts(formula: str) -> tuple[str, str, float]:
+    """Numerator, denominator and constant of ``num / den * k`` (k = 1 when absent)."""
+    num, den = formula_names(formula)[:2]
+    k = eval_formula(formula, {num: 1.0, den: 1.0})
+    return num, den, float(k)
+
+
+def _formula_components(reg: Registry, pop: pd.DataFrame) -> tuple[list[tuple], set[str]]:
+    """Components of the formula indicators, generated so the formula follows the demo path:
+    the denominator first (population, or its own series), then numerator = ratio × den / k."""
     rows: list[tuple] = []
+    made: set[str] = set()
+    weights = _area_weights(reg)
     by_id = {i.id: i for i in reg.indicators}
-    pop_by = {(r.area, int(r.period)): r.value for r in pop.itertuples()}
-    pairs = [
-        ("fitness.instructors_per_10k", "fitness.instructors", 10_000),
-        ("fitness.sports_area_per_capita", "fitness.sports_ground_area", 1),
-    ]
-    for ratio_id, comp_id, scale in pairs:
-        if ratio_id not in by_id or comp_id not in by_id:
-            continue
-        ratio, comp = by_id[ratio_id], by_id[comp_id]
-        periods = _periods(comp)
+    for ratio in (i for i in reg.indicators if i.formula):
+        num, den, k = _formula_parts(ratio.formula or "")
+        if den == "common.population":
+            den_rows = [tuple(r) for r in pop.itertuples(index=False)]
+        else:
+            den_rows = _area_rows(by_id[den], reg, weights)
+            rows += den_rows
+            made.add(den)
+        den_by = {(r[1], r[2]): r[3] for r in den_rows}
+        periods = _periods(by_id[num])
         path = _path(ratio, periods)
-        rng = _rng(comp_id)
-        for code in _area_weights(reg):
-            factor = rng.uniform(0.8, 1.2)
-            for p, level in zip(periods, path, strict=True):
-                people = pop_by[(code, p.year)]
-                rows.append((comp_id, code, str(p), round(level * factor * people / scale)))
+        rng = _rng(num)
+        for code in weights:
+            factor = rng.uniform(0.85, 1.15)
+            level = _clip(ratio, path * factor)
+            for p, v in zip(periods, level, strict=True):
+                denom = den_by.get((code, str(p))) or den_by.get((code, str(p.year)), 0)
+                rows.append((num, code, str(p), float(round(v * denom / k))))
+        made.add(num)
+    return rows, made
+
+
+def _count_of_areas(
+    ind: Indicator, reg: Registry, periods: list[Period], path: np.ndarray
+) -> list[tuple]:
+    """A target such as “17 街道全覆盖”: each 街道 reports 1 or 0, switched on in a fixed order."""
+    order = [a.code for a in reg.areas.subareas]
+    _rng(ind.id).shuffle(order)
+    rows = []
+    for p, v in zip(periods, path, strict=True):
+        on = set(order[: int(round(v))])
+        rows += [(ind.id, code, str(p), 1.0 if code in on else 0.0) for code in order]
     return rows
 
 
@@ -134,6 +199,9 @@ def _area_rows(ind: Indicator, reg: Registry, weights: dict[str, float]) -> list
         return [(ind.id, district, str(p), float(v)) for p, v in zip(periods, path, strict=True)]
     rng = _rng(ind.id + "/areas")
     rows = []
+    n_areas = len(reg.areas.subareas)
+    if ind.rollup.method == "sum" and ind.target and ind.target.value == n_areas:
+        return _count_of_areas(ind, reg, periods, path)
     if ind.rollup.method == "sum":
         for code, share in weights.items():
             scale = share * rng.uniform(0.85, 1.15)
@@ -158,8 +226,9 @@ def generate(reg: Registry) -> pd.DataFrame:
     weights = _area_weights(reg)
     pop = _population(reg)
     rows: list[tuple] = [tuple(r) for r in pop.itertuples(index=False)]
-    rows += _formula_components(reg, pop)
-    generated = {"common.population", "fitness.instructors", "fitness.sports_ground_area"}
+    components, generated = _formula_components(reg, pop)
+    rows += components
+    generated.add("common.population")
     for ind in reg.indicators:
         if ind.kind == "milestone" or not ind.uploadable or ind.id in generated:
             continue

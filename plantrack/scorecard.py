@@ -20,6 +20,13 @@ from plantrack.workspace import Workspace
 DIRECTION = {"up": 1, "down": -1}
 
 
+def annual_baseline(ind: Indicator) -> float | None:
+    """The baseline on the indicator's own footing: a “十三五” five-year total becomes a yearly mean."""
+    if ind.baseline is None:
+        return None
+    return ind.baseline.value / (ind.baseline.span_years or 1)
+
+
 def rule_for(ind: Indicator, ws: Workspace) -> Rule:
     """The assessment's view of one indicator (config → plain rule)."""
     plan = ws.plans[ind.plan]
@@ -30,7 +37,7 @@ def rule_for(ind: Indicator, ws: Workspace) -> Rule:
         kind=ind.kind,
         direction=DIRECTION[ind.direction],
         base_period=parse_period(base_text) if base_text else None,
-        base_value=ind.baseline.value if ind.baseline else None,
+        base_value=annual_baseline(ind),
         target_value=t.value if t else None,
         target_period=parse_period(t.period) if t else None,
         comparator=t.comparator if t else None,

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from plantrack.config.loader import Issue, Loc, line_of
 from plantrack.config.models import Indicator, Registry
+from plantrack.formula import FormulaError, formula_names
 from plantrack.periods import parse_period
 
 Check = Callable[[Registry], Iterator[tuple[Loc, str, str]]]
-
-
-def formula_names(formula: str) -> list[str]:
-    """The component ids a formula refers to (dotted names such as ``common.population``)."""
-    names: list[str] = []
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.Attribute | ast.Name):
-            names.append(ast.unparse(node))
-            return
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(formula, mode="eval"))
-    return names
 
 
 def _ind(i: int, *rest: str | int) -> Loc:
@@ -163,7 +148,7 @@ def _check_formula(i: int, ind: Indicator, ids: set[str]) -> Iterator[tuple[Loc,
         )
     try:
         names = formula_names(ind.formula)
-    except SyntaxError:
+    except FormulaError:
         yield (
             _ind(i, "formula"),
             f"指标 {ind.id}: 公式 '{ind.formula}' 语法错误",

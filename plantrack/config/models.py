@@ -54,6 +54,12 @@ class Value(Strict):
     value: float = Field(description="数值 The value")
     period: str = Field(description="时期 Period the value refers to: '2025' or '2023Q4'")
     note: str | None = Field(None, description="说明 Where the value comes from")
+    span_years: int | None = Field(
+        None,
+        ge=1,
+        description="累计年数 The value is a total over this many years (e.g. 5 for a “十三五” "
+        "total); assessment compares annual values with value / span_years",
+    )
 
 
 class Target(Strict):
