@@ -6,4 +6,4 @@ from app.i18n import t
 from app.nav import pages
 
 st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
-st.navigation(pages()).run()
+st.navigation(pages(), position="hidden").run()

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import cache
 from app.i18n import t
+from app.nav import sidebar_links
 from plantrack.config import ConfigError
 from plantrack.store import StoreError
 from plantrack.workspace import Workspace
@@ -26,6 +27,8 @@ def bootstrap() -> Workspace:
         st.error(t("error.store") + str(exc))
         st.stop()
     with st.sidebar:
+        sidebar_links()
+        st.divider()
         st.radio(
             t("lang.label"),
             ["zh", "en"],

@@ -9,12 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from plantrack.scorecard import assessment_table, observations
+from plantrack.settings import Settings, resolve
 from plantrack.workspace import Workspace, open_workspace
 
 
-@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    return open_workspace()
+    """The workspace for the current settings (env / settings file), opened once per process."""
+    return _workspace(resolve())
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(settings: Settings) -> Workspace:
+    return open_workspace(settings=settings)
 
 
 def data_version(ws: Workspace) -> int:

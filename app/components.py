@@ -30,7 +30,7 @@ def as_of_picker(key: str = "as_of") -> date:
         (cols[2], t("asof.final"), FINAL),
         (cols[3], t("asof.today"), date.today()),
     ):
-        if col.button(label, key=f"{key}_{value}", use_container_width=True):
+        if col.button(label, key=f"{key}_{value}", width="stretch"):
             st.session_state[key] = value
     return cols[0].date_input(t("asof.label"), key=key, min_value=date(2020, 1, 1))
 
@@ -69,7 +69,7 @@ def scorecard(table: pd.DataFrame, key: str) -> None:
     st.dataframe(
         display_table(table),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         key=key,
         column_config={
             t("col.completion"): st.column_config.ProgressColumn(

@@ -18,9 +18,10 @@ from plantrack.workspace import Workspace
 def choose(ws: Workspace) -> tuple[Indicator, str]:
     """Indicator and area from the query string (shareable URL) or the pickers."""
     ids = [i.id for i in ws.registry.indicators]
+    first_target = next((i.id for i in ws.registry.indicators if i.kind == "target"), ids[0])
     qp = st.query_params
     if "ind_id" not in st.session_state:
-        st.session_state["ind_id"] = qp.get("id") if qp.get("id") in ids else ids[0]
+        st.session_state["ind_id"] = qp.get("id") if qp.get("id") in ids else first_target
     if "ind_area" not in st.session_state:
         st.session_state["ind_area"] = (
             qp.get("area") if qp.get("area") in ws.area_names else ws.district
@@ -78,7 +79,7 @@ def series_chart(ws: Workspace, ind: Indicator, area: str, row: dict, version: i
         st.info(t("indicator.nodata"))
         return
     labels = {k: t(f"chart.{k}") for k in ("actual", "target", "path", "projection", "revised")}
-    st.plotly_chart(series_figure(series, row, ind.unit, labels=labels), use_container_width=True)
+    st.plotly_chart(series_figure(series, row, ind.unit, labels=labels), width="stretch")
 
 
 def values_table(ws: Workspace, ind: Indicator, area: str, version: int) -> None:
@@ -87,7 +88,7 @@ def values_table(ws: Workspace, ind: Indicator, area: str, version: int) -> None
         st.info(t("indicator.nodata"))
         return
     view = hist[["period", "value", "revision", "recorded_at", "user_name", "reason", "file_name"]]
-    st.dataframe(view.iloc[::-1], hide_index=True, use_container_width=True)
+    st.dataframe(view.iloc[::-1], hide_index=True, width="stretch")
 
 
 def definition(ws: Workspace, ind: Indicator) -> None:

@@ -1,24 +1,52 @@
-"""The pages of the app, their titles and icons: declared once, used by dashboard.py."""
+"""The pages of the app, their titles and icons: declared once, used by dashboard.py and by
+the sidebar that :func:`app.bootstrap.bootstrap` draws on every page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from app.i18n import t
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title_key: str
+    icon: str
+    url_path: str
+    section_key: str
+
+
+PAGES = [
+    PageSpec("pages/overview.py", "nav.overview", "📊", "overview", "nav.section.monitor"),
+    PageSpec("pages/indicator.py", "nav.indicator", "📈", "indicator", "nav.section.monitor"),
+]
+URL_PATHS = [p.url_path for p in PAGES]
+
+
 def pages() -> dict[str, list]:
-    return {
-        t("nav.section.monitor"): [
-            st.Page(
-                "pages/overview.py",
-                title=t("nav.overview"),
-                icon="📊",
-                url_path="overview",
-                default=True,
-            ),
-            st.Page(
-                "pages/indicator.py", title=t("nav.indicator"), icon="📈", url_path="indicator"
-            ),
-        ],
-    }
+    """``st.navigation`` input, grouped by section."""
+    out: dict[str, list] = {}
+    for i, p in enumerate(PAGES):
+        page = st.Page(
+            p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=i == 0
+        )
+        out.setdefault(t(p.section_key), []).append(page)
+    return out
+
+
+def sidebar_links() -> None:
+    """The page list in the sidebar (Streamlit's own is hidden in .streamlit/config.toml)."""
+    section = None
+    for p in PAGES:
+        if p.section_key != section:
+            section = p.section_key
+            st.caption(t(section))
+        try:
+            st.page_link(p.file, label=t(p.title_key), icon=p.icon)
+        except StreamlitPageNotFoundError:
+            # a page run on its own (AppTest, or a direct URL before the entry script ran)
+            st.markdown(f"{p.icon} [{t(p.title_key)}](/{p.url_path})")

@@ -69,7 +69,7 @@ def observations(
 def milestones_done(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
     upd = latest_updates(ws.store, as_of=as_of, known_on=known_on)
     done = upd[upd["status"] == "已完成"]
-    return {r.task_id: r.status_date for r in done.itertuples()}
+    return {r.task_id: pd.Timestamp(r.status_date).date() for r in done.itertuples()}
 
 
 def assessment_table(

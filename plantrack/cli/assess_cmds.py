@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from plantrack.cli.common import CliError, parse_date, print_json, workspace
+from plantrack.present import fmt_number, fmt_share, fmt_target
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,10 +39,12 @@ def assess(args: argparse.Namespace) -> int:
     elif args.csv:
         table.drop(columns=["order"]).to_csv(sys.stdout, index=False)
     else:
-        for r in records:
-            latest = r["latest"]["value"]
+        for r, p in zip(records, table["precision"], strict=True):
+            latest = fmt_number(r["latest"]["value"], int(p), r["unit"])
+            target = fmt_target(r["target"]["comparator"], r["target"]["value"], r["unit"], int(p))
             print(
-                f"{r['verdict']:<6} {r['name']}  现状 {latest if latest is not None else '—'} "
-                f"{r['unit']}（{r['latest']['period'] or '无数据'}）"
+                f"{r['verdict']:<7}{r['name']}：现状 {latest}（{r['latest']['period'] or '无数据'}），"
+                f"目标 {target}，完成进度 {fmt_share(r['completion'])}，"
+                f"时序进度 {fmt_share(r['time_share'])}"
             )
     return 0

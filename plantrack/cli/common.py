@@ -68,6 +68,9 @@ def run_safely(fn: Callable[[], int | None]) -> int:
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

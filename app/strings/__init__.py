@@ -1,0 +1,1 @@
+"""UI string catalogue, one module per feature."""

@@ -1,0 +1,292 @@
+"""Pieces of the task page (任务进展): filters, board, rates, timeline, the two update forms.
+
+The table and every rule come from :mod:`plantrack.tasks`; this module only draws them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app import cache
+from app.i18n import t
+from plantrack.charts_tasks import deadline_timeline
+from plantrack.store import StoreError
+from plantrack.store.task_updates import task_history
+from plantrack.tasks import board as tb
+from plantrack.tasks.bulk import UnreadableError, load_bulk, template_bytes
+from plantrack.tasks.updates import (
+    EVIDENCE_SUFFIXES,
+    NOTE_MAX,
+    STATUSES,
+    UpdateError,
+    evidence_path,
+    record_update,
+)
+from plantrack.workspace import Workspace
+
+DOTS = {"逾期": "🔴", "进行中": "🔵", "逾期完成": "🟠", "已完成": "🟢"}
+ROW_STYLE = {"overdue": "background-color: #fde2e1", "soon": "background-color: #fff1c2"}
+FORM_SOURCE = "页面填报"
+FORM_LABELS = {
+    "task_id": "「任务」",
+    "status": "「状态」",
+    "status_date": "「进展日期」",
+    "note": "「进展说明」",
+    "evidence": "「佐证材料」",
+    "user": "「填报人」",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def flash() -> None:
+    """A success message left by the previous run (saved, then rerun to refresh the board)."""
+    if msg := st.session_state.pop("tasks_flash", None):
+        st.success(msg)
+
+
+def filters(ws: Workspace, table: pd.DataFrame) -> tuple[pd.DataFrame, str | None, str | None]:
+    c1, c2, c3 = st.columns([2, 2, 3])
+    plan = c1.selectbox(
+        t("tasks.filter.plan"),
+        ["", *ws.plans],
+        key="tasks_plan",
+        format_func=lambda p: ws.plans[p].short_name if p else t("tasks.filter.all"),
+    )
+    unit = c2.selectbox(
+        t("tasks.filter.unit"),
+        ["", *tb.all_units(table)],
+        key="tasks_unit",
+        format_func=lambda u: u or t("tasks.filter.all"),
+    )
+    statuses = c3.multiselect(t("tasks.filter.status"), list(tb.VERDICTS), key="tasks_status")
+    part = tb.filter_table(table, plan=plan or None, unit=unit or None, statuses=statuses)
+    return part, plan or None, unit or None
+
+
+def summary(table: pd.DataFrame) -> None:
+    cols = st.columns(6)
+    cols[0].metric(t("tasks.count.total"), len(table))
+    counts = table["status"].value_counts()
+    for col, status in zip(cols[1:5], tb.VERDICTS, strict=True):
+        col.metric(f"{DOTS[status]} {status}", int(counts.get(status, 0)))
+    cols[5].metric(f"🟡 {t('tasks.count.soon')}", int(table["due_soon"].sum()))
+
+
+def _evidence_text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    return "📎 附件（见进展记录）" if value.startswith("file:") else value
+
+
+def _styled(part: pd.DataFrame) -> pd.io.formats.style.Styler:
+    view = pd.DataFrame(
+        {
+            t("tasks.col.status"): [
+                f"{DOTS[s]} {lb}" for s, lb in zip(part["status"], part["label"], strict=True)
+            ],
+            t("tasks.col.id"): part["id"],
+            t("tasks.col.title"): part["title"],
+            t("tasks.col.units"): part["units"],
+            t("tasks.col.deadline"): part["deadline_text"],
+            t("tasks.col.due"): part["due"],
+            t("tasks.col.latest"): [
+                f"{u} {d}" if isinstance(u, str) else "—"
+                for u, d in zip(part["update_status"], part["status_date"], strict=True)
+            ],
+            t("tasks.col.note"): part["note"].fillna(""),
+            t("tasks.col.evidence"): part["evidence"].map(_evidence_text),
+        }
+    )
+    styles = [
+        ROW_STYLE["overdue"] if o else ROW_STYLE["soon"] if s else ""
+        for o, s in zip(part["overdue"], part["due_soon"], strict=True)
+    ]
+    return view.style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
+
+
+def board(table: pd.DataFrame) -> None:
+    by = st.radio(
+        t("tasks.group.label"),
+        ["category", "unit"],
+        key="tasks_group",
+        horizontal=True,
+        format_func=lambda g: t(f"tasks.group.{g}"),
+    )
+    st.caption(t("tasks.legend"))
+    if table.empty:
+        st.info(t("tasks.empty"))
+        return
+    if by == "category":
+        groups = list(table.groupby("category", sort=False))
+    else:
+        groups = [(u, tb.filter_table(table, unit=u)) for u in tb.all_units(table)]
+    for name, part in groups:
+        overdue, soon = int(part["overdue"].sum()), int(part["due_soon"].sum())
+        mark = "🔴 " if overdue else "🟡 " if soon else ""
+        text = t("tasks.group.summary", n=len(part), overdue=overdue, soon=soon)
+        with st.expander(f"{mark}{name} — {text}", expanded=bool(overdue)):
+            st.dataframe(_styled(part.reset_index(drop=True)), hide_index=True, width="stretch")
+
+
+def rates(table: pd.DataFrame, as_of: date) -> None:
+    st.info(t("tasks.rates.definition", as_of=as_of))
+    df = tb.department_rates(table, as_of)
+    names = {
+        "unit": "tasks.col.unit", "total": "tasks.col.total", "due": "tasks.col.due_n",
+        "done_on_time": "tasks.col.on_time", "done_late": "tasks.col.late",
+        "overdue": "tasks.col.overdue", "due_open": "tasks.col.due_open", "rate": "tasks.col.rate",
+    }  # fmt: skip
+    view = df.assign(rate=df["rate"].astype(float)).rename(
+        columns={k: t(v) for k, v in names.items()}
+    )
+    rate = t("tasks.col.rate")
+    st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            rate: st.column_config.ProgressColumn(
+                rate, format="percent", min_value=0.0, max_value=1.0
+            )
+        },
+    )
+
+
+def timeline(table: pd.DataFrame, as_of: date) -> None:
+    st.caption(t("tasks.timeline.caption"))
+    if table.empty:
+        st.info(t("tasks.empty"))
+        return
+    st.plotly_chart(deadline_timeline(table, as_of), width="stretch")
+
+
+def update_form(ws: Workspace, table: pd.DataFrame) -> None:
+    if table.empty:
+        st.info(t("tasks.empty"))
+        return
+    titles = dict(zip(table["id"], table["title"], strict=True))
+    task = st.selectbox(
+        t("tasks.form.task"),
+        list(titles),
+        key="tasks_form_task",
+        format_func=lambda i: f"{i}  {titles[i]}",
+    )
+    row = table[table["id"] == task].iloc[0]
+    st.caption(f"{DOTS[row.status]} {row.label} · {row.deadline_text}（{row.due}）· {row.units}")
+    with st.expander(t("tasks.requirement")):
+        st.write(row.requirement)
+    today = date.today()
+    with st.form("tasks_form"):
+        status = st.radio(
+            t("tasks.form.status"), list(STATUSES), key="tasks_form_status", horizontal=True
+        )
+        day = st.date_input(
+            t("tasks.form.date"),
+            value=today,
+            min_value=ws.plans[row.plan].issued,
+            max_value=today,
+            key="tasks_form_date",
+        )
+        note = st.text_area(t("tasks.form.note"), max_chars=NOTE_MAX, key="tasks_form_note")
+        link = st.text_input(t("tasks.form.link"), key="tasks_form_link")
+        types = [s.lstrip(".") for s in EVIDENCE_SUFFIXES]
+        file = st.file_uploader(t("tasks.form.file"), type=types, key="tasks_form_file")
+        user = st.text_input(t("tasks.form.user"), key="tasks_form_user")
+        submitted = st.form_submit_button(t("tasks.form.submit"), type="primary")
+    if submitted:
+        if link.strip() and file is not None:
+            st.error(t("tasks.form.both"))
+        else:
+            update = {
+                "task_id": task,
+                "status": status,
+                "status_date": day,
+                "note": note,
+                "evidence": link,
+            }
+            evidence = (file.name, file.getvalue()) if file is not None else None
+            _save(ws, update, user, evidence)
+    _history(ws, task)
+
+
+def _save(ws: Workspace, update: dict, user: str, evidence: tuple[str, bytes] | None) -> None:
+    try:
+        record_update(
+            ws, update, user=user, source=FORM_SOURCE, labels=FORM_LABELS, evidence_file=evidence
+        )
+    except UpdateError as exc:
+        st.error(t("tasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        return
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    cache.clear()
+    for key in ("tasks_form_note", "tasks_form_link"):
+        st.session_state.pop(key, None)
+    st.session_state["tasks_flash"] = t(
+        "tasks.form.saved",
+        task=update["task_id"],
+        status=update["status"],
+        date=update["status_date"],
+    )
+    st.rerun()
+
+
+def _history(ws: Workspace, task: str) -> None:
+    st.markdown(f"**{t('tasks.history')}**")
+    hist = task_history(ws.store, task)
+    if hist.empty:
+        st.caption(t("tasks.history.none"))
+        return
+    view = hist[["status_date", "status", "note", "evidence", "user_name", "recorded_at"]].iloc[
+        ::-1
+    ]
+    st.dataframe(
+        view.assign(evidence=view["evidence"].map(_evidence_text)),
+        hide_index=True,
+        width="stretch",
+    )
+    for i, ev in enumerate(hist["evidence"].dropna()):
+        path = evidence_path(ws, ev)
+        if path and Path(path).exists():
+            name = Path(path).name
+            st.download_button(
+                f"📎 {name[:12]}…{Path(path).suffix}",
+                Path(path).read_bytes(),
+                file_name=name,
+                key=f"tasks_ev_{i}",
+            )
+
+
+def bulk(ws: Workspace, plan: str | None, unit: str | None) -> None:
+    st.caption(t("tasks.bulk.help"))
+    st.download_button(
+        t("tasks.bulk.template"),
+        template_bytes(ws, plan=plan, unit=unit),
+        file_name="任务进展填报模板.xlsx",
+        mime=XLSX,
+        key="tasks_template",
+    )
+    file = st.file_uploader(t("tasks.bulk.file"), type=["xlsx"], key="tasks_bulk_file")
+    user = st.text_input(t("tasks.form.user"), key="tasks_bulk_user")
+    if not st.button(t("tasks.bulk.submit"), key="tasks_bulk_go", type="primary"):
+        return
+    if file is None:
+        st.warning(t("tasks.bulk.nofile"))
+        return
+    try:
+        result = load_bulk(ws, file.getvalue(), file.name, user=user)
+    except (UnreadableError, StoreError) as exc:
+        st.error(str(exc))
+        return
+    if not result.ok:
+        head = t("tasks.bulk.refused", file=file.name, n=len(result.problems))
+        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in result.problems))
+        return
+    cache.clear()
+    st.session_state["tasks_flash"] = t("tasks.bulk.loaded", file=file.name, n=result.stored)
+    st.rerun()

@@ -1,0 +1,29 @@
+"""任务进展 Tasks: board by category / unit, on-time rates, timeline, recording progress."""
+
+import streamlit as st
+
+from app import components, tasks_view
+from app.bootstrap import bootstrap
+from app.i18n import t
+from plantrack.tasks.board import task_table
+
+ws = bootstrap()
+st.title(t("tasks.title"))
+tasks_view.flash()
+as_of = components.as_of_picker(key="tasks_as_of")
+table = task_table(ws, as_of)
+st.caption(t("tasks.caption"))
+shown, plan, unit = tasks_view.filters(ws, table)
+tasks_view.summary(shown)
+
+tabs = st.tabs([t(f"tasks.tab.{k}") for k in ("board", "rates", "timeline", "update", "bulk")])
+with tabs[0]:
+    tasks_view.board(shown)
+with tabs[1]:
+    tasks_view.rates(shown, as_of)
+with tabs[2]:
+    tasks_view.timeline(shown, as_of)
+with tabs[3]:
+    tasks_view.update_form(ws, shown)
+with tabs[4]:
+    tasks_view.bulk(ws, plan, unit)
