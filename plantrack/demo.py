@@ -130,7 +130,8 @@ def _path(ind: Indicator, periods: list[Period]) -> np.ndarray:
 def _clip(ind: Indicator, values: np.ndarray) -> np.ndarray:
     lo = ind.valid_range.min if ind.valid_range.min is not None else -np.inf
     hi = ind.valid_range.max if ind.valid_range.max is not None else np.inf
-    return np.round(np.clip(values, lo, hi), max(ind.precision, 2))
+    digits = 0 if ind.precision == 0 else max(ind.precision, 2)
+    return np.round(np.clip(values, lo, hi), digits)
 
 
 def _population(reg: Registry) -> pd.DataFrame:

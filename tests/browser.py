@@ -73,7 +73,7 @@ def served_app(db: Path, timeout: float = 30.0) -> Iterator[str]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}"
-                    )
+                    ) from None
                 time.sleep(0.1)
         yield url
     finally:

@@ -1,7 +1,7 @@
 """Task registry: ``registry/tasks.yaml`` → validated, deadline-resolved tasks.
 
-``load_tasks`` reads the YAML with ruamel.yaml (round-trip mode, to keep line numbers),
-validates it with the pydantic models below, resolves every 完成时限 with
+``load_tasks`` reads the YAML with :func:`plantrack.config.loader.read_yaml` (which keeps the
+line of every key and item, like ``indicators.yaml``), validates it with the pydantic models below, resolves every 完成时限 with
 :func:`plantrack.tasks.deadlines.resolve_deadline`, and raises :class:`TaskConfigError` listing
 every problem as ``tasks.yaml:LINE: what is wrong — how to fix it``.
 
@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from plantrack.config.loader import ConfigError, Loc, line_of, read_yaml
 from plantrack.tasks.deadlines import Deadline, resolve_deadline
 
 TITLE_MAX = 30
@@ -100,6 +98,12 @@ class ResolvedTask:
     recurring: bool
     deadline_rule: str
     units_note: str | None = None
+    source: str = ""
+
+    @property
+    def kind(self) -> str:
+        """``decision`` for a 重大行政决策事项目录, else ``task``."""
+        return "decision" if "重大行政决策" in self.source else "task"
 
 
 class TaskConfigError(Exception):
@@ -108,9 +112,6 @@ class TaskConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("任务配置有误 / invalid task registry:\n" + "\n".join(problems))
-
-
-# --------------------------------------------------------------------------- status
 
 
 def task_status_at(due: date, done_on: date | None, as_of: date) -> str:
@@ -129,9 +130,6 @@ def is_due_soon(due: date, as_of: date, days: int = 30) -> bool:
     return 0 <= (due - as_of).days <= days
 
 
-# --------------------------------------------------------------------------- loading
-
-
 def load_tasks(path: Path, plans: Mapping[str, tuple[date, int]]) -> list[ResolvedTask]:
     """Load, validate and resolve ``tasks.yaml``.
 
@@ -139,10 +137,17 @@ def load_tasks(path: Path, plans: Mapping[str, tuple[date, int]]) -> list[Resolv
     every problem found.
     """
     path = Path(path)
-    root = _read_yaml(path)
-    where = _Locator(path.name, root)
     try:
-        registry = TaskRegistry.model_validate(_plain(root))
+        data, positions = read_yaml(path)
+    except ConfigError as exc:
+        raise TaskConfigError([_with_fix(str(i)) for i in exc.issues]) from None
+    where = _Locator(path.name, positions)
+    if not isinstance(data, dict):
+        raise TaskConfigError(
+            [where.problem((), "文件顶层应为映射（version、task_lists）", "按 tasks.yaml 格式书写")]
+        )
+    try:
+        registry = TaskRegistry.model_validate(data)
     except ValidationError as exc:
         raise TaskConfigError([where.pydantic(err) for err in exc.errors()]) from None
     problems, resolved = _resolve(registry, plans, where)
@@ -151,36 +156,9 @@ def load_tasks(path: Path, plans: Mapping[str, tuple[date, int]]) -> list[Resolv
     return resolved
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TaskConfigError([f"{path.name}:1: 无法读取文件（{exc}）— 检查路径"]) from None
-    try:
-        root = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "YAML 语法错误"
-        msg = f"{path.name}:{line}: YAML 语法错误：{problem} — 检查缩进、冒号和引号"
-        raise TaskConfigError([msg]) from None
-    except YAMLError as exc:
-        raise TaskConfigError([f"{path.name}:1: YAML 语法错误：{exc} — 检查文件格式"]) from None
-    if not isinstance(root, CommentedMap):
-        msg = f"{path.name}:1: 文件顶层应为映射（version、task_lists）— 按 tasks.yaml 格式书写"
-        raise TaskConfigError([msg])
-    return root
-
-
-def _plain(node: Any) -> Any:
-    """ruamel round-trip nodes → plain dicts, lists and scalars (for pydantic)."""
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+def _with_fix(message: str) -> str:
+    """Loader messages (unreadable file, YAML syntax) in this module's ``what — fix`` form."""
+    return message if " — " in message else f"{message} — 检查文件路径和格式"
 
 
 _FIELDS: dict[int, type[BaseModel]] = {0: TaskRegistry, 2: TaskList, 4: Task}
@@ -189,22 +167,12 @@ _FIELDS: dict[int, type[BaseModel]] = {0: TaskRegistry, 2: TaskList, 4: Task}
 class _Locator:
     """Maps a location in the data (pydantic ``loc``) to a line of the YAML file."""
 
-    def __init__(self, filename: str, root: CommentedMap) -> None:
+    def __init__(self, filename: str, positions: dict[Loc, int]) -> None:
         self.filename = filename
-        self.root = root
+        self.positions = positions
 
     def line(self, loc: Iterable[str | int]) -> int:
-        node: Any = self.root
-        line = node.lc.line + 1
-        for key in loc:
-            if isinstance(node, CommentedMap) and key in node:
-                line = node.lc.key(key)[0] + 1
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line = node.lc.item(key)[0] + 1
-            else:
-                return line
-            node = node[key]
-        return line
+        return line_of(self.positions, tuple(loc))
 
     def problem(self, loc: Iterable[str | int], what: str, fix: str) -> str:
         return f"{self.filename}:{self.line(loc)}: {what} — {fix}"
@@ -228,14 +196,14 @@ class _Locator:
         return self.problem(loc, what, _hint(loc, "请按字段说明修改"))
 
 
-def _dotted(loc: tuple[str | int, ...]) -> str:
+def _dotted(loc: Loc) -> str:
     out = ""
     for key in loc:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
     return out
 
 
-def _hint(loc: tuple[str | int, ...], default: str) -> str:
+def _hint(loc: Loc, default: str) -> str:
     """The field's description as the fix ("应为：…"), when the field is known."""
     field = None
     for depth in range(len(loc) - 1, -1, -1):
@@ -257,7 +225,7 @@ def _resolve(
     seen_ids: set[str] = set()
     seen_plans: set[str] = set()
     for i, task_list in enumerate(registry.task_lists):
-        base: tuple[str | int, ...] = ("task_lists", i)
+        base: Loc = ("task_lists", i)
         problems += _check_plan(task_list.plan, plans, seen_plans, base + ("plan",), where)
         seen_seq: set[int] = set()
         for j, task in enumerate(task_list.tasks):
@@ -273,79 +241,56 @@ def _resolve(
                     where.problem(loc + ("deadline_text",), str(exc), "改用可识别的完成时限写法")
                 )
                 continue
-            resolved.append(_resolved(task, task_list.plan, deadline))
+            resolved.append(_resolved(task, task_list, deadline))
     return problems, resolved
 
 
 def _check_plan(
-    plan: str,
-    plans: Mapping[str, tuple[date, int]],
-    seen: set[str],
-    loc: tuple[str | int, ...],
-    where: _Locator,
+    plan: str, plans: Mapping[str, tuple[date, int]], seen: set[str], loc: Loc, where: _Locator
 ) -> list[str]:
     problems = []
     if plan not in plans:
         known = "、".join(sorted(plans)) or "（无）"
-        problems.append(
-            where.problem(
-                loc, f"计划「{plan}」未定义", f"使用 indicators.yaml 中的计划编号：{known}"
-            )
-        )
+        fix = f"使用 indicators.yaml 中的计划编号：{known}"
+        problems.append(where.problem(loc, f"计划「{plan}」未定义", fix))
     if plan in seen:
-        problems.append(
-            where.problem(loc, f"计划「{plan}」重复出现", "把同一计划的任务合并到一个列表")
-        )
+        fix = "把同一计划的任务合并到一个列表"
+        problems.append(where.problem(loc, f"计划「{plan}」重复出现", fix))
     seen.add(plan)
     return problems
 
 
 def _check_task(
-    task: Task,
-    plan: str,
-    seen_ids: set[str],
-    seen_seq: set[int],
-    loc: tuple[str | int, ...],
-    where: _Locator,
+    task: Task, plan: str, seen_ids: set[str], seen_seq: set[int], loc: Loc, where: _Locator
 ) -> list[str]:
     problems = []
+
+    def add(key: Loc, what: str, fix: str) -> None:
+        problems.append(where.problem(loc + key, what, fix))
+
     if not task.id.startswith(f"{plan}."):
-        problems.append(
-            where.problem(
-                loc + ("id",), f"任务编号「{task.id}」不以「{plan}.」开头", f"改为 {plan}.<编号>"
-            )
-        )
+        add(("id",), f"任务编号「{task.id}」不以「{plan}.」开头", f"改为 {plan}.<编号>")
     if task.id in seen_ids:
-        problems.append(where.problem(loc + ("id",), f"任务编号「{task.id}」重复", "改用唯一编号"))
+        add(("id",), f"任务编号「{task.id}」重复", "改用唯一编号")
     if task.seq in seen_seq:
-        problems.append(
-            where.problem(loc + ("seq",), f"序号 {task.seq} 在本计划中重复", "核对原表序号")
-        )
+        add(("seq",), f"序号 {task.seq} 在本计划中重复", "核对原表序号")
     seen_ids.add(task.id)
     seen_seq.add(task.seq)
     for k, unit in enumerate(task.units):
         if not unit.strip():
-            problems.append(
-                where.problem(loc + ("units", k), "责任单位为空", "填写单位名称或删除该项")
-            )
+            add(("units", k), "责任单位为空", "填写单位名称或删除该项")
     if len(set(task.units)) != len(task.units):
-        problems.append(where.problem(loc + ("units",), "责任单位重复", "删除重复的单位"))
+        add(("units",), "责任单位重复", "删除重复的单位")
     return problems
 
 
-def _resolved(task: Task, plan: str, deadline: Deadline) -> ResolvedTask:
+def _resolved(task: Task, task_list: TaskList, deadline: Deadline) -> ResolvedTask:
     return ResolvedTask(
-        id=task.id,
-        plan=plan,
-        seq=task.seq,
-        category=task.category,
-        subcategory=task.subcategory,
-        title=task.title,
-        requirement=task.requirement,
+        **task.model_dump(exclude={"units"}),
         units=tuple(task.units),
-        deadline_text=task.deadline_text,
+        plan=task_list.plan,
+        source=task_list.source,
         due=deadline.due,
         recurring=deadline.recurring,
         deadline_rule=deadline.rule,
-        units_note=task.units_note,
     )
