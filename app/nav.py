@@ -4,6 +4,7 @@ the sidebar that :func:`app.bootstrap.bootstrap` draws on every page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -20,10 +21,17 @@ class PageSpec:
     section_key: str
 
 
-PAGES = [
+ROOT = Path(__file__).resolve().parents[1]
+_ALL = [
     PageSpec("pages/overview.py", "nav.overview", "📊", "overview", "nav.section.monitor"),
     PageSpec("pages/indicator.py", "nav.indicator", "📈", "indicator", "nav.section.monitor"),
+    PageSpec("pages/departments.py", "nav.departments", "🏛️", "departments", "nav.section.monitor"),
+    PageSpec("pages/tasks.py", "nav.tasks", "🗂️", "tasks", "nav.section.monitor"),
+    PageSpec("pages/upload.py", "nav.upload", "📤", "upload", "nav.section.data"),
+    PageSpec("pages/report.py", "nav.report", "📝", "report", "nav.section.evaluate"),
 ]
+# Pages land one by one; list those whose file exists.
+PAGES = [p for p in _ALL if (ROOT / p.file).exists()]
 URL_PATHS = [p.url_path for p in PAGES]
 
 

@@ -5,6 +5,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.section.monitor": ("监测", "Monitoring"),
     "nav.overview": ("总览", "Overview"),
     "nav.indicator": ("指标详情", "Indicator"),
+    "nav.departments": ("按牵头部门", "By department"),
+    "nav.tasks": ("任务与里程碑", "Tasks and milestones"),
+    "nav.upload": ("数据上报", "Upload data"),
+    "nav.report": ("评估报告", "Assessment report"),
+    "nav.section.data": ("数据", "Data"),
+    "nav.section.evaluate": ("评估", "Evaluation"),
     "lang.label": ("语言 / Language", "语言 / Language"),
     "demo.banner": (
         "示例数据（模拟，非官方统计）：当前打开的是自动生成的示例数据库，所有数值均为虚构，仅供试用。",
