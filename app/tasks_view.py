@@ -62,7 +62,12 @@ def filters(ws: Workspace, table: pd.DataFrame) -> tuple[pd.DataFrame, str | Non
         key="tasks_unit",
         format_func=lambda u: u or t("tasks.filter.all"),
     )
-    statuses = c3.multiselect(t("tasks.filter.status"), list(tb.VERDICTS), key="tasks_status")
+    statuses = c3.multiselect(
+        t("tasks.filter.status"),
+        list(tb.VERDICTS),
+        key="tasks_status",
+        placeholder=t("tasks.filter.all"),
+    )
     part = tb.filter_table(table, plan=plan or None, unit=unit or None, statuses=statuses)
     return part, plan or None, unit or None
 
@@ -128,22 +133,16 @@ def board(table: pd.DataFrame) -> None:
         overdue, soon = int(part["overdue"].sum()), int(part["due_soon"].sum())
         mark = "🔴 " if overdue else "🟡 " if soon else ""
         text = t("tasks.group.summary", n=len(part), overdue=overdue, soon=soon)
-        with st.expander(f"{mark}{name} — {text}", expanded=bool(overdue)):
+        with st.expander(f"{mark}{name} — {text}", expanded=bool(overdue or soon)):
             st.dataframe(_styled(part.reset_index(drop=True)), hide_index=True, width="stretch")
 
 
 def rates(table: pd.DataFrame, as_of: date) -> None:
     st.info(t("tasks.rates.definition", as_of=as_of))
     df = tb.department_rates(table, as_of)
-    names = {
-        "unit": "tasks.col.unit", "total": "tasks.col.total", "due": "tasks.col.due_n",
-        "done_on_time": "tasks.col.on_time", "done_late": "tasks.col.late",
-        "overdue": "tasks.col.overdue", "due_open": "tasks.col.due_open", "rate": "tasks.col.rate",
-    }  # fmt: skip
-    view = df.assign(rate=df["rate"].astype(float)).rename(
-        columns={k: t(v) for k, v in names.items()}
-    )
-    rate = t("tasks.col.rate")
+    names = {c: t(f"tasks.rate.{c}") for c in tb.RATE_COLUMNS}
+    view = df.assign(rate=df["rate"].astype(float)).rename(columns=names)
+    rate = names["rate"]
     st.dataframe(
         view,
         hide_index=True,
@@ -182,7 +181,11 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
     today = date.today()
     with st.form("tasks_form"):
         status = st.radio(
-            t("tasks.form.status"), list(STATUSES), key="tasks_form_status", horizontal=True
+            t("tasks.form.status"),
+            list(STATUSES),
+            index=1,
+            key="tasks_form_status",
+            horizontal=True,
         )
         day = st.date_input(
             t("tasks.form.date"),

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from app import components, tasks_view
+from app import cache, components, tasks_view
 from app.bootstrap import bootstrap
 from app.i18n import t
-from plantrack.tasks.board import task_table
 
 ws = bootstrap()
 st.title(t("tasks.title"))
 tasks_view.flash()
 as_of = components.as_of_picker(key="tasks_as_of")
-table = task_table(ws, as_of)
+table = cache.cached_tasks(ws, as_of, cache.data_version(ws))
 st.caption(t("tasks.caption"))
 shown, plan, unit = tasks_view.filters(ws, table)
 tasks_view.summary(shown)

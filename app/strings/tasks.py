@@ -1,7 +1,6 @@
 """Strings of the task page (任务进展)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "tasks.nav": ("任务进展", "Tasks"),
     "tasks.title": ("任务与里程碑进展", "Tasks and milestones"),
     "tasks.caption": (
         "状态按评估基准日判定：已完成（按期）、逾期完成、进行中（未到完成时限）、逾期（已过完成时限仍未完成）。"
@@ -42,14 +41,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tasks.col.latest": ("最新进展", "Latest update"),
     "tasks.col.note": ("进展说明", "Note"),
     "tasks.col.evidence": ("佐证材料", "Evidence"),
-    "tasks.col.unit": ("责任单位", "Unit"),
-    "tasks.col.total": ("任务数", "Items"),
-    "tasks.col.due_n": ("已到期", "Due"),
-    "tasks.col.on_time": ("按期完成", "Done on time"),
-    "tasks.col.late": ("逾期完成", "Done late"),
-    "tasks.col.overdue": ("逾期未完成", "Overdue"),
-    "tasks.col.due_open": ("当日到期未完成", "Due today, open"),
-    "tasks.col.rate": ("按期完成率", "On-time rate"),
+    "tasks.rate.unit": ("责任单位", "Unit"),
+    "tasks.rate.total": ("任务数", "Items"),
+    "tasks.rate.due": ("已到期", "Due"),
+    "tasks.rate.done_on_time": ("按期完成", "Done on time"),
+    "tasks.rate.done_late": ("逾期完成", "Done late"),
+    "tasks.rate.overdue": ("逾期未完成", "Overdue"),
+    "tasks.rate.due_open": ("当日到期未完成", "Due today, open"),
+    "tasks.rate.rate": ("按期完成率", "On-time rate"),
     "tasks.rates.definition": (
         "按期完成率 = 在完成时限内完成的任务数 ÷ 完成时限在评估基准日（{as_of}）及以前的任务数。"
         "一项任务有多个责任单位时，每个单位各计一次；“区政府各部门”“各街道办事处”按原文作为一个单位统计。"
