@@ -1,0 +1,286 @@
+"""Roll-up over areas, roll-up gaps and area ranking (methods.md §5).
+
+- ``sum``: the district value is the sum over its sub-areas.
+- ``weighted_mean``: Σ wᵢ·xᵢ / Σ wᵢ over sub-areas with both a value and a weight.
+- ``formula``: each area's value is the formula over its own components; the district's is
+  the formula over the components summed over the sub-areas that have every component in
+  that period (so numerator and denominator cover the same areas), never an average of
+  ratios.
+
+Series of different frequencies meet by period end: a weight or component missing at a
+period is taken from its latest value up to three quarters earlier (population is annual,
+rates and counts are often quarterly: 2023Q1–Q3 use the 2022 population, 2023Q4 the 2023 one).
+
+Formulas are parsed and evaluated by :mod:`plantrack.formula` (ids, numbers, + - * /,
+parentheses; anything else is a ``FormulaError``, a ValueError). A value reported directly
+wins over a computed one. Periods are returned in canonical form (``2023Q1``, ``2023``);
+computed values that are not finite (a division by zero) are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from plantrack.formula import eval_formula, formula_names
+from plantrack.periods import parse_period
+
+METHODS = ("sum", "weighted_mean", "formula", "none")
+_COLUMNS = ["indicator", "area", "period", "value"]
+_STALE = 3  # quarters: a weight or component may come from up to 3 quarters before the period
+
+
+@dataclass(frozen=True)
+class RollupSpec:
+    """How one indicator rolls up from sub-areas to the district."""
+
+    id: str
+    method: str
+    weight: str | None = None
+    formula: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            known = "/".join(METHODS)
+            raise ValueError(f"指标 {self.id}：汇总方式 {self.method!r} 未知（应为 {known}）")
+        if self.method == "weighted_mean" and not self.weight:
+            raise ValueError(f"指标 {self.id}：加权平均须指定权重指标（weight）")
+        if self.method == "formula":
+            if not self.formula:
+                raise ValueError(f"指标 {self.id}：公式汇总须给出公式（formula）")
+            _evaluate(self.formula, {c: np.ones(1) for c in formula_names(self.formula)}, 1)
+
+
+def _evaluate(formula: str, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """The formula elementwise over ``n`` rows (inf/NaN where a division is by zero)."""
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(np.asarray(eval_formula(formula, env), dtype=float), (n,))
+
+
+def _normalise(obs: pd.DataFrame) -> pd.DataFrame:
+    """A copy with canonical periods, float values and a ``source`` column."""
+    out = obs.copy()
+    codes, uniques = pd.factorize(out["period"])
+    canon = [str(parse_period(p) or p) for p in uniques]
+    if canon != list(uniques):  # rewrite only when some period is not in canonical form
+        out["period"] = np.array(canon + [None], dtype=object)[codes]
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    if "source" not in out:
+        out["source"] = "reported"
+    return out
+
+
+def _period_index(periods: pd.Series) -> np.ndarray:
+    """Quarter index of each period's end; ValueError naming a period that is not one."""
+    index = {}
+    for text in pd.unique(periods):
+        period = parse_period(text)
+        if period is None:
+            raise ValueError(f"无法识别的报告期：{text!r}")
+        index[text] = period.index
+    return periods.map(index).to_numpy(dtype=np.int64)
+
+
+def _sums(sub: pd.DataFrame, ids: list[str], district: str) -> list[pd.DataFrame]:
+    """District = Σ sub-areas, for every ``sum`` indicator at once."""
+    if not ids:
+        return []
+    totals = sub.groupby(["indicator", "period"])["value"].sum(min_count=1)
+    totals = totals[totals.index.get_level_values(0).isin(ids)]
+    return [_district_rows(totals, district)]
+
+
+def _weighted(sub: pd.DataFrame, specs: list[RollupSpec], district: str) -> list[pd.DataFrame]:
+    """District = Σ w·x / Σ w, for every ``weighted_mean`` indicator at once."""
+    weight_of = {s.id: s.weight for s in specs}
+    if not weight_of:
+        return []
+    x = sub[sub["indicator"].isin(list(weight_of))].dropna(subset=["value"])
+    w = sub[sub["indicator"].isin(list(weight_of.values()))].dropna(subset=["value"])
+    if x.empty or w.empty:
+        return []
+    x = x.assign(weight=x["indicator"].map(weight_of), pidx=_period_index(x["period"]))
+    w = w.assign(pidx=_period_index(w["period"]))[["indicator", "area", "pidx", "value"]]
+    w = w.rename(columns={"indicator": "weight", "value": "value_w"})
+    both = pd.merge_asof(
+        x.sort_values("pidx", kind="stable"),
+        w.sort_values("pidx", kind="stable"),
+        on="pidx",
+        by=["area", "weight"],
+        tolerance=_STALE,
+    ).dropna(subset=["value_w"])
+    both = both.assign(wx=both["value"] * both["value_w"])
+    sums = both.groupby(["indicator", "period"])[["wx", "value_w"]].sum()
+    sums = sums[sums["value_w"] > 0]
+    return [_district_rows(sums["wx"] / sums["value_w"], district)]
+
+
+def _formula(parts: _Components, spec: RollupSpec, district: str) -> list[pd.DataFrame]:
+    """Each area's value from its own components; the district's from their sums.
+
+    The formula is evaluated at every period end at which some component is reported; each
+    component is taken at that end or, failing that, its latest value within the year before
+    (``_STALE`` quarters), so quarterly instructors meet annual population. The period is
+    written as the first component (in formula order) writes it.
+    """
+    formula = spec.formula or ""
+    comps = list(dict.fromkeys(formula_names(formula)))
+    codes = [parts.code[c] for c in comps]
+    rows = parts.rows[parts.rows["ind"].isin(codes)]
+    if len(np.unique(rows["ind"])) < len(codes):
+        return []
+    rank = np.full(len(parts.code), len(codes))
+    rank[codes] = np.arange(len(codes))
+    label = rows.assign(rank=rank[rows["ind"]]).sort_values(["rank", "pidx"])
+    period_of = label.drop_duplicates("pidx").set_index("pidx")["period"]
+    grid = rows[["area", "pidx"]].drop_duplicates().sort_values("pidx")
+    for name, code in zip(comps, codes, strict=True):
+        one = rows.loc[rows["ind"] == code, ["area", "pidx", "value"]].rename(
+            columns={"value": name}
+        )
+        grid = pd.merge_asof(grid, one.sort_values("pidx"), on="pidx", by="area", tolerance=_STALE)
+    grid = grid.dropna(subset=comps)
+    own = _evaluate(formula, {name: grid[name].to_numpy() for name in comps}, len(grid))
+    summed = grid.groupby("pidx")[comps].sum()
+    total = _evaluate(formula, {name: summed[name].to_numpy() for name in comps}, len(summed))
+    per_area = pd.DataFrame(
+        {
+            "indicator": spec.id,
+            "area": parts.areas[grid["area"].to_numpy()],
+            "period": period_of.loc[grid["pidx"]].to_numpy(dtype=object),
+            "value": own,
+        }
+    )
+    periods = period_of.loc[summed.index].to_numpy(dtype=object)
+    index = pd.MultiIndex.from_product([[spec.id], periods], names=["indicator", "period"])
+    return [per_area, _district_rows(pd.Series(total, index=index), district)]
+
+
+class _Components:
+    """Formula components with integer codes: ``rows`` (ind, area, pidx, period, value)."""
+
+    def __init__(self, sub: pd.DataFrame, names: set[str]) -> None:
+        rows = _latest_per_end(sub[sub["indicator"].isin(list(names))].dropna(subset=["value"]))
+        self.code = {name: i for i, name in enumerate(sorted(names))}
+        area, uniques = pd.factorize(rows["area"])
+        self.areas = np.asarray(uniques, dtype=object)
+        ind = pd.Categorical(rows["indicator"], categories=sorted(names)).codes
+        self.rows = pd.DataFrame(
+            {"ind": ind, "area": area, "pidx": rows["pidx"].to_numpy(),
+             "period": rows["period"].to_numpy(dtype=object), "value": rows["value"].to_numpy()}
+        )  # fmt: skip
+
+
+def _latest_per_end(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (indicator, area, period end), a year winning over its Q4; with ``pidx``."""
+    annual = ~rows["period"].astype(str).str.contains("Q")
+    rows = rows.assign(pidx=_period_index(rows["period"]), annual=annual)
+    rows = rows.sort_values(["pidx", "annual"], kind="stable")
+    return rows.drop_duplicates(["indicator", "area", "pidx"], keep="last")
+
+
+def _district_rows(values: pd.Series, district: str) -> pd.DataFrame:
+    """District rows from values indexed by (indicator, period)."""
+    return pd.DataFrame(
+        {
+            "indicator": values.index.get_level_values(0).astype(object),
+            "area": district,
+            "period": values.index.get_level_values(1).astype(object),
+            "value": values.to_numpy(dtype=float),
+        }
+    )
+
+
+def _computed(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> pd.DataFrame:
+    """Every computed value (district roll-ups, sub-area formulas), before reported wins."""
+    by_method: dict[str, list[RollupSpec]] = {m: [] for m in METHODS}
+    for spec in specs:
+        by_method[spec.method].append(spec)
+    comps = {c for s in by_method["formula"] for c in formula_names(s.formula or "")}
+    needed = comps | {x for s in by_method["weighted_mean"] for x in (s.id, s.weight)}
+    needed |= {s.id for s in by_method["sum"]}
+    mask = obs["indicator"].isin(list(needed)) & (obs["area"] != district)
+    sub = obs.loc[mask & (obs["source"] == "reported"), _COLUMNS]  # one take of four columns
+    frames = _sums(sub, [s.id for s in by_method["sum"]], district)
+    frames += _weighted(sub, by_method["weighted_mean"], district)
+    if by_method["formula"]:
+        parts = _Components(sub, comps)
+        for spec in by_method["formula"]:
+            frames += _formula(parts, spec, district)
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c == "value" else object) for c in _COLUMNS}
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out[np.isfinite(out["value"].to_numpy(dtype=float))]
+
+
+def roll_up(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> pd.DataFrame:
+    """``obs`` plus computed rows where no value is reported directly (methods.md §5).
+
+    Adds (or keeps) the column ``source``: ``reported`` / ``rollup``. Other columns of
+    ``obs`` (batch, revision …) are kept; computed rows leave them empty (NA).
+    """
+    reported = _normalise(obs)
+    computed = _computed(reported, specs, district)
+    areas = reported["indicator"].isin(
+        pd.unique(computed.loc[computed["area"] != district, "indicator"])
+    )
+    known = (reported["area"] == district) | areas
+    have = reported.loc[known & reported["value"].notna(), ["indicator", "area", "period"]]
+    new = computed.merge(have.drop_duplicates(), how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns="_merge").assign(source="rollup")
+    new = new.sort_values(["indicator", "area", "period"], kind="stable")
+    if new.empty:
+        return reported
+    # the same dtypes on both sides keep the concat from converting Arrow strings to objects
+    new = new.astype({c: reported[c].dtype for c in [*_COLUMNS, "source"]})
+    return pd.concat([reported, new], ignore_index=True)
+
+
+def rollup_gaps(
+    obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str, threshold: float = 0.01
+) -> pd.DataFrame:
+    """District values reported directly that differ from the roll-up by more than 1 %.
+
+    ``rel_diff`` = |reported − rolled_up| / |rolled_up|; None (and listed) when the roll-up
+    is 0 and the reported value is not.
+    """
+    reported = _normalise(obs)
+    computed = _computed(reported, specs, district)
+    computed = computed[computed["area"] == district]
+    rep = reported[(reported["area"] == district) & (reported["source"] == "reported")]
+    rep = rep.dropna(subset=["value"])
+    both = rep.merge(computed, on=["indicator", "period"], suffixes=("_r", "_c"))
+    r, c = both["value_r"].to_numpy(float), both["value_c"].to_numpy(float)
+    with np.errstate(all="ignore"):
+        rel = np.abs(r - c) / np.abs(c)
+    flagged = np.where(c == 0, r != 0, rel > threshold + 1e-9)
+    out = pd.DataFrame(
+        {"indicator": both["indicator"], "period": both["period"], "reported": r, "rolled_up": c,
+         "rel_diff": np.where(c == 0, None, rel).astype(object)}
+    )[flagged]  # fmt: skip
+    return out.sort_values(["indicator", "period"]).reset_index(drop=True)
+
+
+def rank_areas(frame: pd.DataFrame, indicator: str, direction: int, exclude: str) -> pd.DataFrame:
+    """Areas ranked by their latest value, best first (higher first when direction is +1).
+
+    ``frame`` is an :func:`~plantrack.assess.frame.assess_frame` result (``latest_value``)
+    or an observation table (the latest period of each area is used). Areas without a value
+    come last, unranked; ties share a rank.
+    """
+    rows = frame[(frame["indicator"] == indicator) & (frame["area"] != exclude)]
+    if "latest_value" not in rows:
+        rows = _latest_per_end(_normalise(rows).dropna(subset=["value"]))
+        rows = rows.drop_duplicates("area", keep="last").drop(columns=["pidx", "annual"])
+        rows = rows.rename(columns={"value": "latest_value", "period": "latest_period"})
+    value = pd.to_numeric(rows["latest_value"], errors="coerce").astype(float) * direction
+    rank = value.rank(method="min", ascending=False)
+    out = rows.assign(_key=-value.fillna(-np.inf)).sort_values(["_key", "area"], kind="stable")
+    out.insert(0, "rank", [None if pd.isna(v) else int(v) for v in rank.loc[out.index]])
+    return out.drop(columns="_key").reset_index(drop=True)
