@@ -1,0 +1,206 @@
+"""Pieces of the report page: choices, cached content, preview with editable text, export.
+
+The report itself is built by :mod:`plantrack.report`; this module only shows it. Files are
+generated when a download button is clicked (deferred ``data`` callables), not on every rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app import cache, components
+from app.i18n import t
+from plantrack.present import verdict_icon
+from plantrack.report import DEFAULT_ORG, SECTIONS, ReportContent, build_content, render
+from plantrack.report.output import pdf_available
+from plantrack.report.rows import COLUMNS
+from plantrack.report.tasks import KIND_NAMES
+from plantrack.workspace import Workspace
+
+MIME = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+
+BATCH_NAMES = {
+    "id": "批次",
+    "created_at": "入库时间",
+    "file_name": "文件",
+    "user_name": "上报人",
+    "source": "来源",
+    "status": "状态",
+    "config_hash": "配置哈希",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    plans: tuple[str, ...]
+    as_of: date
+    known_on: date
+    area: str
+    org: str
+
+    @property
+    def key(self) -> str:
+        """Widget-key suffix: new text areas (with new defaults) when the numbers change."""
+        text = f"{self.plans}|{self.as_of}|{self.known_on}|{self.area}"
+        return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def controls(ws: Workspace) -> Choice:
+    if "report_as_of" not in st.session_state:
+        st.session_state["report_as_of"] = st.session_state.get(
+            components.SHARED_AS_OF, components.MID
+        )
+    as_of = components.as_of_picker(key="report_as_of")
+    c1, c2, c3 = st.columns([3, 2, 2])
+    plans = c1.multiselect(
+        t("report.plans"),
+        list(ws.plans),
+        default=list(ws.plans),
+        key="report_plans",
+        format_func=lambda p: ws.plans[p].short_name,
+    )
+    known_on = c2.date_input(t("report.known_on"), value=date.today(), key="report_known_on")
+    area = c3.selectbox(
+        t("report.area"), list(ws.area_names), key="report_area", format_func=ws.area_names.get
+    )
+    org = st.text_input(t("report.org"), value=DEFAULT_ORG, key="report_org")
+    return Choice(tuple(plans), as_of, known_on, area, org)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _content(_ws: Workspace, choice: Choice, version: int) -> ReportContent:
+    return build_content(
+        _ws, choice.as_of, choice.known_on, plans=list(choice.plans), area=choice.area
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _charts(_ws: Workspace, choice: Choice, version: int) -> list[tuple[str, bytes]]:
+    from plantrack.report.figures import report_charts
+
+    return report_charts(_content(_ws, choice, version))
+
+
+def load(ws: Workspace, choice: Choice) -> ReportContent | None:
+    if not choice.plans:
+        st.info(t("report.no_plan"))
+        return None
+    try:
+        with st.spinner(t("report.building")):
+            return _content(ws, choice, cache.data_version(ws))
+    except (ValueError, KeyError) as exc:
+        st.error(t("report.failed", msg=exc))
+        return None
+
+
+def _editor(key: str, content: ReportContent, choice: Choice) -> str:
+    return st.text_area(
+        t("report.edit"),
+        value=content.narrative[key],
+        key=f"report_text_{key}_{choice.key}",
+        height=160,
+    )
+
+
+def _counts(content: ReportContent) -> None:
+    cols = st.columns(max(len(content.counts), 1))
+    for col, (verdict, n) in zip(cols, content.counts.items(), strict=False):
+        col.metric(f"{verdict_icon(verdict)} {verdict}", n)
+
+
+def _table(content: ReportContent) -> None:
+    colours = {"green": "#c8e6c9", "yellow": "#fff59d", "red": "#ffcdd2", "grey": "#e0e0e0"}
+    df = pd.DataFrame([{k: r[k] for k in COLUMNS} for r in content.rows], columns=COLUMNS)
+    lights = [r["_light"] for r in content.rows]
+
+    def shade(col: pd.Series) -> list[str]:
+        return [f"background-color: {colours[lights[i]]}" for i in range(len(col))]
+
+    st.dataframe(df.style.apply(shade, subset=["评价"]), hide_index=True, width="stretch")
+
+
+def _tasks(content: ReportContent) -> None:
+    s = content.tasks
+    if not s.available:
+        st.info(t("report.tasks_none"))
+        return
+    counts = pd.DataFrame(s.counts).T.rename(index=KIND_NAMES)
+    if not counts.empty:
+        st.dataframe(counts, width="stretch")
+    if not s.overdue.empty:
+        st.caption(t("report.overdue"))
+        cols = ["title", "units", "deadline_text", "label"]
+        st.dataframe(s.overdue[cols], hide_index=True, width="stretch")
+
+
+def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportContent:
+    """Show every section; return the content with the edited texts and title."""
+    title = st.text_input(
+        t("report.doc_title"), value=content.title, key=f"report_title_{choice.key}"
+    )
+    st.caption(
+        t(
+            "report.meta",
+            hash=content.config_hash[:16],
+            fp=content.fingerprint,
+            batches="、".join(map(str, content.batch_ids)) or "—",
+        )
+    )
+    texts: dict[str, str] = {}
+    for key, heading in SECTIONS:
+        st.header(heading)
+        if key == "overview":
+            st.caption(t("report.counts"))
+            _counts(content)
+        elif key == "indicators":
+            st.caption(t("report.table"))
+            _table(content)
+            if st.checkbox(t("report.charts"), key="report_show_charts"):
+                for caption, png in _charts(ws, choice, cache.data_version(ws)):
+                    st.image(png, caption=caption)
+        elif key == "tasks":
+            _tasks(content)
+        elif key == "problems" and not content.problems.empty:
+            st.caption(t("report.problems"))
+            cols = ["name", "attribute", "verdict", "lead"]
+            st.dataframe(content.problems[cols], hide_index=True, width="stretch")
+        if key == "methods":
+            st.markdown("\n".join(f"- {line}" for line in content.methods))
+            st.caption(t("report.batches"))
+            st.dataframe(
+                content.batches.rename(columns=BATCH_NAMES), hide_index=True, width="stretch"
+            )
+        else:
+            texts[key] = _editor(key, content, choice)
+    return content.with_edits(org=choice.org, title=title, **texts)
+
+
+def export(ws: Workspace, content: ReportContent, choice: Choice) -> None:
+    st.header(t("report.export"))
+    st.caption(t("report.export_note"))
+    version = cache.data_version(ws)
+    charts = _charts(ws, choice, version) if st.session_state.get("report_show_charts") else None
+    stem = f"{content.area_name}{content.evaluation}报告_{content.as_of:%Y%m%d}"
+    formats = [".docx", ".xlsx"] + ([".pdf"] if pdf_available() else [])
+    if not pdf_available():
+        st.caption(t("report.no_pdf"))
+    cols = st.columns(3)
+    for col, fmt in zip(cols, formats, strict=False):
+        col.download_button(
+            t(f"report.{fmt[1:]}"),
+            data=lambda fmt=fmt: render(content, fmt, charts),
+            file_name=stem + ("_附表" if fmt == ".xlsx" else "") + fmt,
+            mime=MIME[fmt],
+            key=f"report_dl_{fmt[1:]}",
+            on_click="ignore",
+            width="stretch",
+        )

@@ -1,0 +1,49 @@
+"""Strings of the report page (评估报告)."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "report.title": ("中期评估 / 总结评估报告", "Mid-term / final evaluation report"),
+    "report.caption": (
+        "选择规划、评估基准日、数据截至日和地区，预览报告，修改各部分文字后导出。"
+        "以相同的评估基准日和数据截至日重新生成，数值不变。",
+        "Choose plans, as-of date, data vintage and area; preview, edit the text, export. "
+        "The same two dates always give the same numbers.",
+    ),
+    "report.plans": ("规划", "Plans"),
+    "report.known_on": ("数据截至日（只用该日及以前入库的数据）", "Data known on"),
+    "report.area": ("地区", "Area"),
+    "report.org": ("编制单位", "Prepared by"),
+    "report.doc_title": ("报告标题", "Report title"),
+    "report.no_plan": ("请至少选择一个规划。", "Choose at least one plan."),
+    "report.building": ("正在计算评估结果……", "Assessing…"),
+    "report.failed": (
+        "报告无法生成：{msg}。请检查所选条件，或告知系统管理员。",
+        "The report cannot be built: {msg}.",
+    ),
+    "report.edit": (
+        "本节文字（可修改，导出时使用修改后的文字）",
+        "Text of this section (editable)",
+    ),
+    "report.counts": ("评价分布", "Verdicts"),
+    "report.table": ("表1 主要指标完成情况", "Table 1: main indicators"),
+    "report.charts": ("显示各指标图表（较慢）", "Show indicator charts (slower)"),
+    "report.tasks_none": ("任务台账暂不可用。", "The task registry is not available."),
+    "report.overdue": ("逾期未完成事项", "Overdue items"),
+    "report.problems": ("滞后、逆向等指标（约束性在前）", "Lagging / moving away (binding first)"),
+    "report.batches": ("使用的上报批次", "Batches used"),
+    "report.meta": (
+        "配置哈希 {hash}　数据指纹 {fp}　批次 {batches}",
+        "Config hash {hash}  fingerprint {fp}  batches {batches}",
+    ),
+    "report.export": ("导出", "Export"),
+    "report.export_note": (
+        "点击后生成文件（Word 和 PDF 含全部图表，约需数秒）。",
+        "Files are generated on click (Word and PDF include every chart; a few seconds).",
+    ),
+    "report.docx": ("下载 Word 报告", "Download Word"),
+    "report.xlsx": ("下载 Excel 附表", "Download Excel appendix"),
+    "report.pdf": ("下载 PDF", "Download PDF"),
+    "report.no_pdf": (
+        "本机未安装 PDF 组件（fpdf2），暂不能导出 PDF；请运行 pip install -r requirements.txt。",
+        "PDF export needs fpdf2: run pip install -r requirements.txt.",
+    ),
+}

@@ -1,0 +1,127 @@
+"""Indicator charts as PNG bytes (matplotlib, Agg, no pyplot and no network).
+
+Chinese text uses the Noto Sans CJK font shipped by the pip package ``noto-cjk-sans-otc``,
+so charts render the same on any machine after ``pip install -r requirements.txt``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+from matplotlib import dates as mdates
+from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
+
+from plantrack.periods import parse_period
+from plantrack.present import LIGHT_COLOURS
+from plantrack.report.rows import num, text
+
+CJK_FAMILY = "Noto Sans CJK SC"
+
+
+@lru_cache(maxsize=1)
+def font_family() -> str:
+    """Register the pip CJK font once; fall back to matplotlib's default when it is absent."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return "DejaVu Sans"
+    font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
+    return CJK_FAMILY
+
+
+def _rc() -> dict:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [font_family(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def _end(period: object) -> date | None:
+    p = parse_period(period)
+    return p.end if p else None
+
+
+def indicator_chart(
+    row: dict,
+    series: pd.DataFrame,
+    as_of: date,
+    reference: pd.DataFrame | None = None,
+    dpi: int = 110,
+) -> bytes:
+    """One indicator: actual values, target, required path, trend projection (PNG).
+
+    ``row`` is one row of the assessment table; ``series`` has period, value (and revision).
+    """
+    unit = row.get("unit") or ""
+    with rc_context(_rc()):
+        fig = Figure(figsize=(7.2, 3.3), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        s = series.assign(end=series["period"].map(_end)).dropna(subset=["end"]).sort_values("end")
+        ax.plot(s["end"], s["value"], "-o", color="#1f4e79", lw=2, ms=3.5, label="实际值")
+        if "revision" in s and (s["revision"].fillna(1) > 1).any():
+            rev = s[s["revision"].fillna(1) > 1]
+            ax.plot(rev["end"], rev["value"], "D", mfc="none", mec="#c62828", ms=7, label="有修订")
+        if reference is not None and not reference.empty:
+            r = reference.assign(end=reference["period"].map(_end)).sort_values("end")
+            ax.plot(r["end"], r["value"], "--", color="#7f7f7f", lw=1.5, label="参照值")
+        _target_lines(ax, row)
+        ax.axvline(as_of, color="#555555", lw=0.8, ls=":")
+        ax.annotate(
+            "评估基准日", (as_of, 1), xycoords=("data", "axes fraction"), fontsize=7,
+            ha="right", va="top", color="#555555",
+        )  # fmt: skip
+        verdict = text(row.get("verdict")) or "无法评估"
+        ax.set_title(f"{row['name']}（{unit}）— {verdict}", fontsize=10, loc="left")
+        ax.xaxis.set_major_locator(mdates.YearLocator(month=12, day=31))  # period ends
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.tick_params(labelsize=8)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.6g}"))
+        ax.grid(axis="y", color="#e0e0e0", lw=0.6)
+        ax.legend(fontsize=7, loc="best", frameon=False, ncol=3)
+        fig.subplots_adjust(left=0.09, right=0.985, top=0.88, bottom=0.1)  # tight_layout is slow
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _target_lines(ax, row: dict) -> None:
+    target, t_end = num(row.get("target_value")), _end(row.get("target_period"))
+    if target is None or t_end is None:
+        return
+    green = LIGHT_COLOURS["green"]
+    ax.axhline(target, color=green, ls="--", lw=1.2, label=f"目标值 {target:g}")
+    base, b_end = num(row.get("baseline_value")), _end(row.get("baseline_period"))
+    if base is not None and b_end is not None:
+        ax.plot([b_end, t_end], [base, target], ":", color="#7f7f7f", lw=1.2, label="序时进度路径")
+    proj, latest = num(row.get("projected_value")), num(row.get("latest_value"))
+    l_end = _end(row.get("latest_period"))
+    if proj is not None and latest is not None and l_end is not None:
+        ax.plot([l_end, t_end], [latest, proj], "-.", color="#ef6c00", lw=1.2, label="趋势外推")
+
+
+def report_charts(content) -> list[tuple[str, bytes]]:
+    """(caption, PNG) for every table indicator that has data, in table order."""
+    values, out = content.values, []
+    mine = values[values["area"] == content.area]
+    by_ind = {k: g for k, g in mine.groupby("indicator", sort=False)}
+    for r in content.table.to_dict(orient="records"):
+        series = by_ind.get(r["indicator"])
+        if r["kind"] == "milestone" or series is None or series.empty:
+            continue
+        ind_ref = None
+        if r["kind"] == "relative":
+            ref_id = content.references.get(r["indicator"])
+            ind_ref = by_ind.get(ref_id) if ref_id else None
+        png = indicator_chart(r, series, content.as_of, ind_ref)
+        out.append((f"图{len(out) + 1}  {r['name']}", png))
+    return out
