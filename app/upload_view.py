@@ -1,0 +1,265 @@
+"""Pieces of the upload page: template, file → report → confirm, online corrections, batches.
+
+All work is done by :mod:`plantrack.upload` (the same pipeline as the CLI); this module only
+draws it and keeps the checked result in ``st.session_state`` between reruns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from app import cache
+from app.i18n import t
+from plantrack import upload
+from plantrack.ingest.files import sha256
+from plantrack.ingest.preview import editor_rows, preview
+from plantrack.ingest.report import LEVEL_NAMES
+from plantrack.periods import parse_period, period_of_date
+from plantrack.store import StoreError
+from plantrack.templates import build_template, departments, editor_csv, previous
+from plantrack.workspace import Workspace
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def user_box() -> str:
+    return st.text_input(t("upload.user"), key="upload.user", help=t("upload.user.help")).strip()
+
+
+def template_download(ws: Workspace) -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    default = str(previous(period_of_date(date.today())))
+    text = c1.text_input(t("upload.template.period"), value=default, key="upload.tpl.period")
+    layout = c2.radio(
+        t("upload.template.layout"),
+        ["long", "wide"],
+        key="upload.tpl.layout",
+        format_func=lambda v: t(f"upload.template.{v}"),
+    )
+    plans = [None, *ws.plans]
+    plan = c3.selectbox(
+        t("upload.template.plan"),
+        plans,
+        key="upload.tpl.plan",
+        format_func=lambda p: t("upload.filter.all") if p is None else ws.plans[p].short_name,
+    )
+    fmt = c4.radio(t("upload.template.format"), ["xlsx", "csv"], key="upload.tpl.fmt")
+    dept = st.selectbox(
+        t("upload.template.department"),
+        [None, *departments(ws)],
+        key="upload.tpl.dept",
+        format_func=lambda d: t("upload.filter.all") if d is None else d,
+    )
+    period = parse_period(text)
+    if period is None:
+        st.error(t("upload.edit.period.bad"))
+        return
+    if fmt == "csv" and layout == "wide":
+        st.info(t("upload.template.csv_long"))
+        layout = "long"
+    st.download_button(
+        t("upload.template.download"),
+        data=lambda: build_template(ws, period, layout, plan, fmt, dept),
+        file_name=f"填报模板_{period}_{layout}.{fmt}",
+        mime=XLSX if fmt == "xlsx" else "text/csv",
+        key="upload.tpl.download",
+    )
+
+
+def check_file(ws: Workspace, user: str) -> upload.UploadResult | None:
+    """The uploader; a new file is checked once (with a status box) and kept in state."""
+    f = st.file_uploader(
+        t("upload.file"), type=["xlsx", "csv"], key="upload.file", help=t("upload.file.help")
+    )
+    if f is None:
+        st.session_state.pop("upload.result.file", None)
+        return None
+    return _checked(
+        "file",
+        f.file_id,
+        lambda say: upload.check(ws, f.getvalue(), f.name, user=user or None, progress=say),
+    )
+
+
+def _checked(slot: str, token: str, run) -> upload.UploadResult:
+    key = f"upload.result.{slot}"
+    held = st.session_state.get(key)
+    if held is not None and held[0] == token:
+        return held[1]
+    with st.status(t("upload.status.checking"), expanded=False) as status:
+        result = run(status.write)
+        done = result.report.ok
+        status.update(
+            label=f"{t('upload.status.done' if done else 'upload.status.failed')}：{result.message}",
+            state="complete" if done else "error",
+        )
+    st.session_state[key] = (token, result)
+    return result
+
+
+def show_preview(ws: Workspace, result: upload.UploadResult) -> None:
+    if result.rows is None or result.rows.empty:
+        return
+    st.subheader(t("upload.preview"))
+    table = preview(ws, result.rows)
+    if len(result.rows) > len(table):
+        st.caption(t("upload.preview.more", n=f"{len(result.rows):,}", shown=len(table)))
+    st.dataframe(table, hide_index=True, width="stretch", height=260)
+
+
+def show_report(result: upload.UploadResult, slot: str) -> None:
+    st.subheader(t("upload.report"))
+    r = result.report
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("upload.metric.rows"), f"{r.rows:,}")
+    c2.metric(t("upload.metric.errors"), len(r.errors))
+    c3.metric(t("upload.metric.warnings"), len(r.warnings))
+    if not r.problems:
+        st.success(t("upload.report.none"))
+        return
+    frame = r.to_frame()
+    f1, f2, f3 = st.columns([1, 2, 2])
+    levels = f1.multiselect(
+        t("upload.filter.level"), list(LEVEL_NAMES.values()), key=f"upload.{slot}.levels"
+    )
+    names = sorted({p.indicator for p in r.problems if p.indicator})
+    ind = f2.selectbox(
+        t("upload.filter.indicator"), [t("upload.filter.all"), *names], key=f"upload.{slot}.ind"
+    )
+    text = f3.text_input(t("upload.filter.text"), key=f"upload.{slot}.text")
+    if levels:
+        frame = frame[frame["级别"].isin(levels)]
+    if ind != t("upload.filter.all"):
+        frame = frame[frame["指标"] == ind]
+    if text:
+        hay = frame.astype(str).apply(" ".join, axis=1)
+        frame = frame[hay.str.contains(text, regex=False)]
+    st.dataframe(frame, hide_index=True, width="stretch", key=f"upload.{slot}.table")
+    st.download_button(
+        t("upload.report.download"),
+        data=r.to_xlsx,
+        file_name=f"检查结果_{result.file}.xlsx",
+        mime=XLSX,
+        key=f"upload.{slot}.report_xlsx",
+    )
+
+
+def confirm(ws: Workspace, result: upload.UploadResult, user: str, slot: str, source: str) -> None:
+    """Errors block; warnings need a tick and a reason; then load and refresh the caches."""
+    if result.outcome == "loaded":
+        _loaded(result)
+        return
+    if result.outcome in ("unreadable", "invalid"):
+        st.error(result.message + " " + t("upload.errors.block"))
+        return
+    if result.outcome == "refused":
+        st.error(result.message)
+    accept, reason = False, ""
+    if result.report.warnings:
+        accept = st.checkbox(t("upload.accept"), key=f"upload.{slot}.accept")
+        reason = st.text_area(
+            t("upload.reason"), key=f"upload.{slot}.reason", help=t("upload.reason.help")
+        )
+    else:
+        reason = st.text_input(t("upload.reason"), key=f"upload.{slot}.reason_opt")
+    ready = bool(user) and (not result.report.warnings or (accept and reason.strip()))
+    if not user:
+        st.info(t("upload.need_user"))
+    if st.button(
+        t("upload.confirm"), key=f"upload.{slot}.confirm", type="primary", disabled=not ready
+    ):
+        upload.load(ws, result, user=user, reason=reason, accept_warnings=accept, source=source)
+        if result.outcome == "loaded":
+            cache.clear()
+            _loaded(result)
+        else:
+            st.error(result.message)
+
+
+def _loaded(result: upload.UploadResult) -> None:
+    s = result.summary
+    st.success(result.message)
+    if s is not None:
+        c1, c2, c3 = st.columns(3)
+        c1.metric(t("upload.metric.new"), s.new)
+        c2.metric(t("upload.metric.revised"), s.revised)
+        c3.metric(t("upload.metric.unchanged"), s.unchanged)
+
+
+def corrections(ws: Workspace, user: str) -> upload.UploadResult | None:
+    """A grid of one indicator's areas for one period; submitted as a long-layout CSV."""
+    st.caption(t("upload.edit.intro"))
+    ids = [i.id for i in ws.registry.indicators if i.uploadable]
+    c1, c2 = st.columns([3, 1])
+    ind = c1.selectbox(
+        t("upload.edit.indicator"),
+        ids,
+        key="upload.edit.ind",
+        format_func=lambda i: ws.indicators[i].name,
+    )
+    default = str(previous(period_of_date(date.today())))
+    period = parse_period(
+        c2.text_input(t("upload.edit.period"), value=default, key="upload.edit.period")
+    )
+    if period is None:
+        st.error(t("upload.edit.period.bad"))
+        return None
+    try:
+        rows = editor_rows(ws, ind, str(period))
+    except StoreError as exc:
+        st.error(str(exc))
+        return None
+    grid = st.data_editor(
+        rows,
+        key=f"upload.edit.grid.{ind}.{period}",
+        hide_index=True,
+        width="stretch",
+        disabled=["指标代码", "地区代码", "地区", "报告期"],
+        column_config={"数值": st.column_config.NumberColumn(format="%.6g")},
+    )
+    if st.button(t("upload.edit.check"), key="upload.edit.submit"):
+        filled = grid[grid["数值"].notna()]
+        if filled.empty:
+            st.warning(t("upload.edit.empty"))
+            return None
+        data = editor_csv(filled.drop(columns=["地区"]))
+        name = f"在线更正_{ind}_{period}.csv"
+        token = f"{ind}|{period}|{sha256(data)}"
+        return _checked(
+            "edit", token, lambda say: upload.check(ws, data, name, user=user or None, progress=say)
+        )
+    held = st.session_state.get("upload.result.edit")
+    return held[1] if held and held[0].startswith(f"{ind}|{period}|") else None
+
+
+def batches(ws: Workspace, user: str) -> None:
+    try:
+        df = ws.store.batches()
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    if df.empty:
+        st.info(t("upload.batches.none"))
+        return
+    cols = ["id", "created_at", "status", "user_name", "source", "file_name", "n_rows"]
+    cols += ["n_new", "n_revised", "n_unchanged", "reason"]
+    st.dataframe(df[cols], hide_index=True, width="stretch", key="upload.batches.table")
+    loaded = df.loc[(df["status"] == "loaded") & (df["source"] != "rollback"), "id"].tolist()
+    if not loaded:
+        return
+    c1, c2 = st.columns([1, 3])
+    batch = c1.selectbox(t("upload.rollback.batch"), loaded, key="upload.rollback.batch")
+    reason = c2.text_input(t("upload.rollback.reason"), key="upload.rollback.reason").strip()
+    if st.button(t("upload.rollback.go"), key="upload.rollback.go"):
+        if not (user and reason):
+            st.error(t("upload.rollback.need"))
+            return
+        try:
+            s = ws.store.rollback(int(batch), user=user, reason=reason)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        cache.clear()
+        st.success(t("upload.rollback.done", batch=batch, new=s.batch_id, n=s.stored))

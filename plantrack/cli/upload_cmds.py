@@ -1,0 +1,98 @@
+"""template, validate, load: the statisticians' upload path from the command line.
+
+Exit codes: ``validate`` 0 valid (warnings allowed), 1 errors, 2 unreadable; ``load`` 0
+loaded, 1 refused (nothing stored), 2 unreadable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from plantrack.cli.common import CliError, print_json, workspace
+from plantrack.periods import parse_period
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help="生成某一报告期的填报模板（.xlsx 或 .csv）")
+    p.add_argument("--period", required=True, help="报告期，如 2024Q1 或 2024")
+    p.add_argument("--layout", choices=["long", "wide"], default="long", help="长表或宽表")
+    p.add_argument("--plan", help="只含该规划的指标（规划代码）")
+    p.add_argument("--department", help="只含该部门牵头的指标，如 区残联")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", dest="fmt")
+    p.add_argument("--out", required=True, help="输出文件")
+    p.set_defaults(func=template)
+
+    p = sub.add_parser("validate", help="检查上报文件（通过退出 0，有错误 1，无法读取 2）")
+    p.add_argument("file", help=".xlsx 或 .csv 文件")
+    p.add_argument("--json", action="store_true", help="输出 JSON 检查报告")
+    p.set_defaults(func=validate)
+
+    p = sub.add_parser("load", help="检查并入库（入库 0，拒绝 1，无法读取 2）")
+    p.add_argument("file", help=".xlsx 或 .csv 文件")
+    p.add_argument("--user", required=True, help="填报人")
+    p.add_argument("--accept-warnings", action="store_true", help="确认警告后入库（须填 --reason）")
+    p.add_argument("--reason", help="确认警告或修订数值的原因")
+    p.add_argument("--json", action="store_true", help="输出 JSON 结果")
+    p.set_defaults(func=load)
+
+
+def template(args: argparse.Namespace) -> int:
+    from plantrack.templates import build_template, departments
+
+    period = parse_period(args.period)
+    if period is None:
+        raise CliError(f"报告期 '{args.period}' 无法识别，请写成 2024Q1 或 2024。", 2)
+    ws = workspace(args)
+    if args.plan and args.plan not in ws.plans:
+        raise CliError(f"规划 '{args.plan}' 不存在。可用：{', '.join(ws.plans)}。", 2)
+    if args.department and args.department not in departments(ws):
+        raise CliError(
+            f"没有由“{args.department}”牵头的可上报指标。可用：{'、'.join(departments(ws))}。", 2
+        )
+    if args.fmt == "csv" and args.layout == "wide":
+        raise CliError("CSV 模板只有长表格式；宽表请用 --format xlsx。", 2)
+    data = build_template(ws, period, args.layout, args.plan, args.fmt, args.department)
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"无法写入 {out}：{exc.strerror or exc}", 2) from None
+    print(f"已生成 {period} 填报模板：{out}")
+    return 0
+
+
+def _show(result, as_json: bool) -> None:
+    if as_json:
+        print_json(result.to_dict())
+        return
+    for p in result.report.errors:
+        print(f"错误  {p.text}")
+    for p in result.report.warnings:
+        print(f"警告  {p.text}")
+    print(result.message, file=sys.stderr if result.exit_code else sys.stdout)
+
+
+def validate(args: argparse.Namespace) -> int:
+    from plantrack.upload import check_path
+
+    result = check_path(workspace(args), args.file, keep=False)
+    _show(result, args.json)
+    return result.exit_code
+
+
+def load(args: argparse.Namespace) -> int:
+    from plantrack.upload import check_path
+    from plantrack.upload import load as load_checked
+
+    if args.accept_warnings and not (args.reason or "").strip():
+        raise CliError("使用 --accept-warnings 时必须用 --reason 写明原因。", 1)
+    ws = workspace(args)
+    result = check_path(ws, args.file, user=args.user)
+    if result.outcome == "valid":
+        result = load_checked(
+            ws, result, user=args.user, reason=args.reason, accept_warnings=args.accept_warnings
+        )
+    _show(result, args.json)
+    return result.exit_code

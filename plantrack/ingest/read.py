@@ -1,0 +1,261 @@
+"""Bytes → a grid of cells and the header row: .xlsx (calamine) or CSV (detected encoding).
+
+The grid keeps the sheet's own coordinates (row 0 is Excel row 1, column 0 is A), so every
+problem can name the cell the user sees. The header row is found, not assumed: the row
+among the first :data:`HEADER_SCAN` that names the most known columns (long layout) or
+indicators (wide layout). Cells above it are the header block (表名, 报告期 …).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from plantrack.ingest.columns import FIELD_NAMES, META_KEYS, clean_header, field_of, is_reference
+from plantrack.ingest.files import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    FileRejected,
+    check_extent,
+    check_zip,
+    is_zip,
+    not_a_table,
+)
+
+HEADER_SCAN = 30
+MAX_SCAN_COLUMNS = 400
+_META = re.compile(rf"^({'|'.join(META_KEYS)})\s*[:：]\s*(.+)$")
+
+
+@dataclass
+class Header:
+    row: int  # 0-based sheet row
+    layout: str  # "long" | "wide"
+    fields: dict[str, int] = field(default_factory=dict)  # long field → column
+    indicator_cols: dict[int, str] = field(default_factory=dict)  # wide column → indicator id
+    texts: dict[int, str] = field(default_factory=dict)  # column → header as written
+
+
+@dataclass
+class RawTable:
+    file: str
+    kind: str  # "xlsx" | "csv"
+    grid: pd.DataFrame  # object cells; index = 0-based sheet row, columns = 0-based column
+    header: Header
+    meta: dict[str, str]
+    sheet: str | None = None
+    encoding: str | None = None
+
+    @property
+    def body(self) -> pd.DataFrame:
+        return self.grid.iloc[self.header.row + 1 :]
+
+
+IndicatorMatch = Callable[[object], str | None]
+
+
+def read_table(data: bytes, name: str, match_indicator: IndicatorMatch) -> RawTable:
+    """Read the first sheet with a recognisable header; raise :class:`FileRejected` if none."""
+    suffix = Path(name).suffix.lower()
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRejected(
+            "not_table", f"文件 {name} 是旧版 .xls 格式。请在 Excel 中另存为 .xlsx 后重新上传。"
+        )
+    if is_zip(data):
+        check_zip(data, name)
+        check_extent(data, name)
+        return _from_sheets(_xlsx_sheets(data, name), name, "xlsx", match_indicator)
+    if suffix in (".xlsx", ".xlsm", ".xls") or data[:5] == b"%PDF-":
+        raise not_a_table(name)
+    text, encoding = decode_text(data, name)
+    table = _from_sheets([(None, _csv_grid(text, name))], name, "csv", match_indicator)
+    table.encoding = encoding
+    return table
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, GB18030 (GBK), then charset-normalizer."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise not_a_table(name) from None
+    if b"\x00" in data[:8192]:
+        raise not_a_table(name)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is None:
+        raise not_a_table(name)
+    try:
+        return data.decode(best.encoding), best.encoding
+    except (UnicodeDecodeError, LookupError):
+        raise not_a_table(name) from None
+
+
+def _csv_grid(text: str, name: str) -> pd.DataFrame:
+    """Every line a row (blank lines too, so row numbers match the file), ragged rows padded."""
+    head = text[:4096]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    lines = text.splitlines()
+    width = max((line.count(delimiter) for line in lines), default=0) + 1
+    if width > MAX_COLUMNS or width * len(lines) > MAX_CELLS:
+        raise _too_wide(name, "")
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        return pd.DataFrame(rows, dtype=object)
+
+
+def _too_wide(name: str, where: str) -> FileRejected:
+    return FileRejected(
+        "not_table",
+        f"文件 {name} {where}的表格范围过大（超过 {MAX_CELLS:,} 个单元格或 {MAX_COLUMNS:,} 列），"
+        "可能含有远处的空白格式。请只保留填报表后另存再上传。",
+    )
+
+
+def _xlsx_sheets(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Visible worksheets in order, read one at a time (reading stops at the first table)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [
+            m.name
+            for m in wb.sheets_metadata
+            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
+        ]
+    except Exception:  # noqa: BLE001 — calamine raises several types for broken files
+        raise _broken(name) from None
+    for sheet_name in names or wb.sheet_names:
+        try:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            end = sheet.end or (0, 0)  # to_python pads from A1: bound that too
+            if end[1] + 1 > MAX_COLUMNS or (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                raise _too_wide(name, f"工作表 {sheet_name} ")
+            rows = sheet.to_python(skip_empty_area=False)
+        except FileRejected:
+            raise
+        except Exception:  # noqa: BLE001
+            raise _broken(name) from None
+        yield sheet_name, pd.DataFrame(rows, dtype=object)
+
+
+def _broken(name: str) -> FileRejected:
+    return FileRejected(
+        "not_table", f"文件 {name} 不是有效的 Excel 工作簿（文件可能已损坏）。请重新保存后上传。"
+    )
+
+
+def _from_sheets(
+    sheets: Iterable[tuple[str | None, pd.DataFrame]], name: str, kind: str, match: IndicatorMatch
+) -> RawTable:
+    seen: list[tuple[str | None, pd.DataFrame]] = []
+    for sheet, grid in sheets:
+        header = find_header(grid, match)
+        if header is not None:
+            grid = grid.where(grid.notna(), "")
+            return RawTable(name, kind, grid, header, read_meta(grid, header.row), sheet)
+        seen.append((sheet, grid))
+    if all(_is_blank_grid(g) for _, g in seen):
+        raise FileRejected("empty", f"文件 {name} 中没有任何内容。请填写数据后重新上传。")
+    where = f"工作表 {'、'.join(str(s) for s, _ in seen)} " if kind == "xlsx" else ""
+    raise FileRejected(
+        "no_header",
+        f"文件 {name} {where}中找不到表头。长表需要含“指标代码”或“指标名称”、“地区”或“地区代码”、"
+        "“数值”（可选“报告期”“备注”）的一行；宽表需要“地区”列和以指标名称为列名的列。"
+        "请使用下载的模板，或把列名改成上述名称。",
+    )
+
+
+def _is_blank_grid(grid: pd.DataFrame) -> bool:
+    if grid.empty:
+        return True
+    text = grid.fillna("").astype(str)
+    return bool(text.apply(lambda col: col.str.strip().eq("")).all().all())
+
+
+def find_header(grid: pd.DataFrame, match: IndicatorMatch) -> Header | None:
+    """The best header row among the first rows, or None."""
+    best: tuple[int, Header] | None = None
+    width = min(grid.shape[1], MAX_SCAN_COLUMNS)
+    for r in range(min(len(grid), HEADER_SCAN)):
+        cells = grid.iloc[r, :width].tolist()
+        header = _score_row(r, cells, match)
+        if header is None:
+            continue
+        score = len(header.fields) + len(header.indicator_cols)
+        if best is None or score > best[0]:
+            best = (score, header)
+    return best[1] if best else None
+
+
+def _score_row(r: int, cells: list, match: IndicatorMatch) -> Header | None:
+    fields: dict[str, int] = {}
+    indicator_cols: dict[int, str] = {}
+    texts: dict[int, str] = {}
+    for c, cell in enumerate(cells):
+        if cell is None or str(cell).strip() == "" or is_reference(cell):
+            continue
+        texts[c] = str(cell).strip()
+        f = field_of(cell)
+        if f is not None and f not in fields:
+            fields[f] = c
+            continue
+        ind = match(cell)
+        if ind is not None:
+            indicator_cols[c] = ind
+    has_area = "area_code" in fields or "area_name" in fields
+    has_indicator = "indicator_id" in fields or "indicator_name" in fields
+    if has_area and has_indicator and "value" in fields:
+        return Header(r, "long", fields, {}, texts)
+    if has_area and indicator_cols and not has_indicator and "value" not in fields:
+        keep = {
+            f: c for f, c in fields.items() if f in ("area_code", "area_name", "period", "note")
+        }
+        return Header(r, "wide", keep, indicator_cols, texts)
+    return None
+
+
+def read_meta(grid: pd.DataFrame, header_row: int) -> dict[str, str]:
+    """The header block above the table: ``报告期 | 2024Q1`` or ``报告期：2024Q1``."""
+    meta: dict[str, str] = {}
+    for r in range(header_row):
+        cells = [str(v).strip() for v in grid.iloc[r].tolist()]
+        for c, text in enumerate(cells):
+            m = _META.match(text)
+            if m:
+                meta.setdefault(m[1], m[2].strip())
+                continue
+            key = clean_header(text)
+            if key in META_KEYS:
+                following = [v for v in cells[c + 1 :] if v]
+                if following and clean_header(following[0]) not in META_KEYS:
+                    meta.setdefault(key, following[0])
+    return meta
+
+
+def describe_field(fld: str) -> str:
+    return FIELD_NAMES.get(fld, fld)

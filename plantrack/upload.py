@@ -1,0 +1,286 @@
+"""The upload pipeline shared by the CLI and the page: read → normalise → validate → load.
+
+:func:`check` reads and validates a file without writing to the database (the file itself
+is kept under ``uploads_dir``); :func:`load` stores a checked file in one transaction, or
+refuses with the reason. great-expectations is imported inside :func:`check`, never when
+this module is imported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from plantrack import settings as plantrack_settings
+from plantrack.ingest import files
+from plantrack.ingest.files import FileRejected
+from plantrack.ingest.normalise import Vocabulary, normalise
+from plantrack.ingest.read import read_table
+from plantrack.ingest.report import Problem, Report
+from plantrack.store import LoadSummary, StoreError
+from plantrack.workspace import Workspace
+
+Progress = Callable[[str], None]
+STORE_COLUMNS = ["indicator", "area", "period", "period_end", "value", "note"]
+EXIT = {"valid": 0, "loaded": 0, "unreadable": 2}
+
+
+@dataclass
+class UploadResult:
+    file: str
+    report: Report
+    outcome: str  # unreadable | invalid | valid | loaded | refused
+    sha256: str | None = None
+    size: int = 0
+    layout: str | None = None
+    rows: pd.DataFrame | None = None  # normalised rows (all of them, errors included)
+    timings: dict[str, float] = field(default_factory=dict)
+    summary: LoadSummary | None = None
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT.get(self.outcome, 1)
+
+    def to_dict(self) -> dict:
+        out = {**self.report.to_dict(), "outcome": self.outcome, "message": self.message}
+        out["sha256"] = self.sha256
+        if self.summary is not None:
+            s = self.summary
+            out["loaded"] = {
+                "batch": s.batch_id,
+                "new": s.new,
+                "revised": s.revised,
+                "unchanged": s.unchanged,
+            }
+        return out
+
+    def store_rows(self) -> pd.DataFrame:
+        assert self.rows is not None
+        return self.rows[STORE_COLUMNS]
+
+
+def _limit() -> int:
+    return plantrack_settings.MAX_UPLOAD_BYTES
+
+
+def _file_problem(name: str, code: str, message: str) -> Problem:
+    return Problem("error", code, message, name)
+
+
+def check_path(ws: Workspace, path: str | Path, **kwargs) -> UploadResult:
+    """:func:`check` on a file on disk (its size is checked before it is read)."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        files.check_size(size, name, kwargs.pop("limit", None) or _limit())
+        data = path.read_bytes()
+    except FileRejected as exc:
+        return UploadResult(
+            name, Report(name, [_file_problem(name, exc.code, str(exc))]), "unreadable"
+        )
+    except OSError as exc:
+        msg = f"无法打开文件 {name}：{exc.strerror or exc}。请检查路径和权限。"
+        return UploadResult(name, Report(name, [_file_problem(name, "no_file", msg)]), "unreadable")
+    return check(ws, data, name, **kwargs)
+
+
+def check(
+    ws: Workspace,
+    data: bytes,
+    name: str,
+    *,
+    user: str | None = None,
+    keep: bool = True,
+    today: date | None = None,
+    progress: Progress | None = None,
+    limit: int | None = None,
+) -> UploadResult:
+    """Read, normalise and validate; nothing is written to the database."""
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    digest, size = files.sha256(data), len(data)
+    result = UploadResult(name, Report(name), "invalid", digest, size)
+    try:
+        files.check_size(size, name, limit or _limit())
+        if keep:
+            files.keep(ws.settings.uploads_dir, data, digest, name)
+        say("正在读取文件…")
+        vocab = Vocabulary(ws.registry)
+        table = read_table(data, name, vocab.match_header)
+        result.timings["read"] = time.perf_counter() - t0
+        say("正在整理数据（报告期、数值、地区、指标）…")
+        t1 = time.perf_counter()
+        norm = normalise(table, vocab)
+        result.timings["normalise"] = time.perf_counter() - t1
+    except FileRejected as exc:
+        if keep and exc.code == "too_large":
+            files.keep(ws.settings.uploads_dir, None, digest, name)
+        result.report.add([_file_problem(name, exc.code, str(exc))])
+        return _finish(ws, result, "unreadable", user, keep)
+    result.layout, result.rows = norm.layout, norm.rows
+    result.report.rows, result.report.sheet = len(norm.rows), norm.sheet
+    if norm.rows.empty:
+        msg = f"文件 {name} 只有表头，没有数据行。请在表头下方填写数据后重新上传。"
+        result.report.add([_file_problem(name, "no_rows", msg)])
+        return _finish(ws, result, "invalid", user, keep)
+    try:
+        previous = ws.store.batch_for_sha(digest)
+        if previous is not None:
+            msg = (
+                f"文件 {name} 与已入库的批次 #{previous} 完全相同（sha256 {digest[:12]}…），"
+                "不会重复入库。如需更正数值，请修改文件后重新上传。"
+            )
+            result.report.add([_file_problem(name, "same_file", msg)])
+            return _finish(ws, result, "invalid", user, keep)
+        say(f"正在检查 {len(norm.rows):,} 行数据…")
+        _validate(ws, result, today or date.today())
+    except StoreError as exc:
+        result.report.add([_file_problem(name, "store", str(exc))])
+        return _finish(ws, result, "invalid", user, keep)
+    except Exception as exc:  # noqa: BLE001 — never a stack trace for the user
+        msg = (
+            f"检查文件 {name} 时程序出错（{type(exc).__name__}：{exc}），未写入任何数据。"
+            "请把文件和这条信息发给系统管理员。"
+        )
+        result.report.add([_file_problem(name, "internal", msg)])
+        return _finish(ws, result, "invalid", user, keep)
+    return _finish(ws, result, "valid" if result.report.ok else "invalid", user, keep)
+
+
+def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
+    t = time.perf_counter()
+    from validation.run import validate  # imports great-expectations (seconds, once)
+
+    result.timings["gx_import"] = time.perf_counter() - t
+    from validation.messages import Context
+    from validation.suite import spec_from_registry
+
+    t = time.perf_counter()
+    rows = result.rows
+    assert rows is not None
+    wanted = set(rows.loc[rows["indicator_ok"], "indicator"].unique())
+    wanted |= {ind.rollup.weight or "common.population" for ind in ws.registry.indicators}
+    ctx = Context(
+        file=result.file,
+        indicators=ws.indicators,
+        plans=ws.plans,
+        area_names=ws.area_names,
+        district=ws.district,
+        subareas=[a.code for a in ws.registry.areas.subareas],
+        today=today,
+        current=ws.store.current(indicators=sorted(wanted)),
+    )
+    result.report.add(validate(rows, ctx, spec_from_registry(ws.registry, today)))
+    result.timings["validate"] = time.perf_counter() - t
+
+
+def _finish(
+    ws: Workspace, result: UploadResult, outcome: str, user: str | None, keep: bool
+) -> UploadResult:
+    result.outcome = outcome
+    r = result.report
+    if outcome == "unreadable":
+        result.message = r.errors[0].message if r.errors else f"文件 {result.file} 无法读取。"
+    elif outcome == "invalid" and len(r.errors) == 1 and r.errors[0].row is None:
+        result.message = r.errors[0].message
+    elif outcome == "invalid":
+        result.message = (
+            f"文件 {result.file} 有 {len(r.errors)} 个错误，未入库。请按提示修改后重新上传。"
+        )
+    else:
+        extra = f"，{len(r.warnings)} 个警告需确认并说明原因" if r.warnings else ""
+        result.message = f"文件 {result.file} 检查通过：{r.rows} 行数据{extra}。"
+    if keep and result.sha256:
+        files.record_attempt(
+            ws.settings.uploads_dir,
+            result.sha256,
+            result.file,
+            result.size,
+            user,
+            {"valid": "checked"}.get(outcome, outcome),
+            errors=len(r.errors),
+            warnings=len(r.warnings),
+        )
+    return result
+
+
+def load(
+    ws: Workspace,
+    result: UploadResult,
+    *,
+    user: str,
+    reason: str | None = None,
+    accept_warnings: bool = False,
+    source: str = "upload",
+    keep: bool = True,
+) -> UploadResult:
+    """Store a checked file in one transaction, or refuse (nothing stored) saying why."""
+    reason = (reason or "").strip() or None
+    r = result.report
+    refusal = None
+    if result.outcome == "loaded" and result.summary is not None:
+        refusal = f"文件 {result.file} 已作为批次 #{result.summary.batch_id} 入库，不会重复入库。"
+        result.summary = None
+    elif result.outcome not in ("valid", "refused") or not r.ok:  # "refused" may be retried
+        refusal = result.message or f"文件 {result.file} 未通过检查，未入库。"
+    elif not user.strip():
+        refusal = "请填写填报人姓名后再入库。"
+    elif r.warnings and not (accept_warnings and reason):
+        refusal = (
+            f"文件 {result.file} 有 {len(r.warnings)} 个警告，未入库。核实无误后请确认警告"
+            '并填写原因（命令行：--accept-warnings --reason "原因"）。'
+        )
+    if refusal is None:
+        try:
+            previous = ws.store.batch_for_sha(result.sha256 or "")
+            if previous is not None:
+                refusal = f"文件 {result.file} 已作为批次 #{previous} 入库，不会重复入库。"
+            else:
+                t = time.perf_counter()
+                result.summary = ws.store.load(
+                    result.store_rows(),
+                    user=user.strip(),
+                    source=source,
+                    file_name=result.file,
+                    sha256=result.sha256,
+                    config_hash=ws.config_hash,
+                    reason=reason,
+                )
+                result.timings["load"] = time.perf_counter() - t
+        except StoreError as exc:
+            refusal = f"文件 {result.file} 未入库：{exc}"
+        except Exception as exc:  # noqa: BLE001 — the transaction was rolled back; say so
+            refusal = (
+                f"文件 {result.file} 入库时出错（{type(exc).__name__}：{exc}），未写入任何数据。"
+                "请把文件和这条信息发给系统管理员。"
+            )
+    if refusal is not None:
+        result.outcome, result.message = "refused", refusal
+    else:
+        s = result.summary
+        assert s is not None
+        result.outcome = "loaded"
+        result.message = (
+            f"文件 {result.file} 已入库（批次 #{s.batch_id}）：新增 {s.new} 个，修订 {s.revised} 个，"
+            f"未变 {s.unchanged} 个。"
+        )
+    if keep and result.sha256:
+        files.record_attempt(
+            ws.settings.uploads_dir,
+            result.sha256,
+            result.file,
+            result.size,
+            user,
+            result.outcome,
+            batch=result.summary.batch_id if result.summary else None,
+            reason=reason,
+            message=result.message,
+        )
+    return result

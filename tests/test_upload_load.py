@@ -1,0 +1,156 @@
+"""Loading: one transaction, revisions with reason, the same file refused, files kept."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from plantrack import upload
+from tests.upload_fixtures import csv_bytes, instructors, row, snapshot
+
+
+@pytest.fixture
+def ws(empty_ws):
+    """A real (non-demo) workspace on an empty DuckDB file, with its own uploads folder."""
+    return empty_ws
+
+
+def kept(ws, result) -> tuple[Path, dict]:
+    sha = result.sha256
+    folder = Path(ws.settings.uploads_dir) / sha[:2]
+    data = next(p for p in folder.iterdir() if p.name.startswith(sha) and p.suffix != ".json")
+    return data, json.loads((folder / f"{sha}.json").read_text(encoding="utf-8"))
+
+
+def test_load_new_then_same_file_refused(ws):
+    data = csv_bytes(instructors())
+    r = upload.load(ws, upload.check(ws, data, "q1.csv", user="张三"), user="张三")
+    assert r.outcome == "loaded" and r.exit_code == 0
+    s = r.summary
+    assert (s.new, s.revised, s.unchanged) == (18, 0, 0)
+    assert "新增 18 个" in r.message
+    cur = ws.store.current()
+    assert len(cur) == 18 and set(cur["user_name"]) == {"张三"}
+    batch = ws.store.batches().iloc[0]
+    assert batch["sha256"] == r.sha256 and batch["file_name"] == "q1.csv"
+    path, side = kept(ws, r)
+    assert path.read_bytes() == data and path.name == f"{r.sha256}.csv"
+    assert [a["outcome"] for a in side["attempts"]] == ["checked", "loaded"]
+    assert side["attempts"][-1]["user"] == "张三" and side["attempts"][-1]["batch"] == s.batch_id
+
+    before = snapshot(ws)
+    again = upload.check(ws, data, "q1 copy.csv", user="李四")
+    assert again.outcome == "invalid"
+    assert (
+        f"批次 #{s.batch_id}" in again.message
+        or f"批次 #{s.batch_id}" in again.report.errors[0].message
+    )
+    again = upload.load(ws, again, user="李四")
+    assert again.outcome == "refused" and again.exit_code == 1
+    assert snapshot(ws) == before
+
+
+def test_revision_needs_a_reason_and_carries_batch_user_reason(ws):
+    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), user="张三")
+    changed = instructors()
+    changed[1][6] += 1  # 大观园 10 → 11, and the district no longer sums
+    changed[0][6] += 1
+    data = csv_bytes(changed)
+    r = upload.check(ws, data, "b.csv")
+    assert r.outcome == "valid" and {p.code for p in r.report.warnings} == {"revision"}
+    before = snapshot(ws)
+    refused = upload.load(ws, r, user="李四")
+    assert refused.outcome == "refused" and "警告" in refused.message
+    assert snapshot(ws) == before
+    r = upload.check(ws, data, "b.csv")
+    r = upload.load(ws, r, user="李四", accept_warnings=True, reason="补录后更正")
+    assert r.outcome == "loaded"
+    assert (r.summary.new, r.summary.revised, r.summary.unchanged) == (0, 2, 16)
+    hist = ws.store.history("fitness.instructors", "370103002000")
+    last = hist.iloc[-1]
+    assert (last["value"], last["revision"], last["user_name"], last["reason"]) == (
+        11.0,
+        2,
+        "李四",
+        "补录后更正",
+    )
+    assert last["batch_id"] == r.summary.batch_id
+
+
+def test_rollback_restores_the_earlier_values(ws):
+    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), user="u")
+    r = upload.check(ws, csv_bytes(instructors(base=11)), "b.csv")
+    r = upload.load(ws, r, user="u", accept_warnings=True, reason="更正")
+    ws.store.rollback(r.summary.batch_id, user="u", reason="上报错误")
+    cur = ws.store.current().set_index("area")
+    assert cur.loc["370103002000", "value"] == 10.0
+
+
+def test_rejected_files_are_kept_with_their_outcome(ws):
+    r = upload.check(ws, csv_bytes([row(value="abc")]), "bad.csv", user="王五")
+    path, side = kept(ws, r)
+    assert path.exists()
+    assert side["attempts"][0]["outcome"] == "invalid" and side["attempts"][0]["errors"] == 1
+
+
+def test_a_note_starting_with_equals_is_stored_as_text(ws):
+    r = upload.check(
+        ws,
+        csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3, note="=1+1")]),
+        "n.csv",
+    )
+    r = upload.load(ws, r, user="u")
+    assert r.outcome == "loaded"
+    assert ws.store.current().iloc[0]["note"] == "=1+1"
+
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_load_while_another_process_holds_the_database_fails_clearly(ws):
+    data = csv_bytes(instructors())
+    result = upload.check(ws, data, "busy.csv")
+    before = snapshot(ws)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(ws.settings.db_path), "30"], stdout=subprocess.PIPE
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        t = time.monotonic()
+        r = upload.load(ws, result, user="u")
+        elapsed = time.monotonic() - t
+    finally:
+        holder.kill()
+        holder.wait()
+    assert r.outcome == "refused" and "占用" in r.message and "busy.csv" in r.message
+    assert elapsed < 10
+    assert snapshot(ws) == before
+
+
+def test_load_works_between_short_reads_of_another_process(ws):
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom plantrack.store import Store\ns = Store(sys.argv[1])\n"
+            "end = time.time() + 4\nwhile time.time() < end:\n    s.counts(); time.sleep(0.05)\n",
+            str(ws.settings.db_path),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        time.sleep(0.5)
+        r = upload.load(ws, upload.check(ws, csv_bytes(instructors()), "c.csv"), user="u")
+    finally:
+        reader.wait(timeout=30)
+    assert r.outcome == "loaded", r.message

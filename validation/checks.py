@@ -1,0 +1,220 @@
+"""Cross-row checks that a column expectation cannot express; each gives a warning.
+
+- a percentage written as a fraction (0.41 for 41 %);
+- a jump against the stored series: beyond ``jump_ratio`` of the previous value (stocks:
+  the previous period; flows, which accumulate over the year: the same quarter a year
+  earlier), or a robust z-score (median / MAD of the stored series) beyond ``robust_z``;
+- a district value more than ``rollup_tolerance`` away from the roll-up of its 街道 (sum,
+  or mean weighted by the indicator's ``rollup.weight``, default ``common.population``, of
+  the same year or else the latest year);
+- a value that revises a stored one.
+
+Plain pandas on whole columns; the stored values come in ``Context.current``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from plantrack.ingest.report import Problem
+from plantrack.periods import parse_period
+from validation.messages import Context, num, problem
+
+DEFAULTS = {"jump_ratio": 0.5, "robust_z": 3.5, "min_history": 5, "rollup_tolerance": 0.01}
+KEY = ["indicator", "area", "period"]
+DEFAULT_WEIGHT = "common.population"
+
+
+def warnings(clean: pd.DataFrame, rows: pd.DataFrame, ctx: Context) -> list[Problem]:
+    """Warnings for the rows without errors (``rows`` is the whole file, for context)."""
+    if clean.empty:
+        return []
+    limits = {**DEFAULTS, **ctx.settings}
+    stored = stored_values(ctx.current)
+    history = pd.concat([stored, clean[[*KEY, "period_idx", "value"]]], ignore_index=True)
+    history = history.drop_duplicates(KEY, keep="last").astype(
+        {"period_idx": float, "value": float}
+    )
+    # a value equal to the stored one was accepted before: only changed values are judged
+    old = stored[KEY + ["value"]].rename(columns={"value": "old"})
+    same = clean.merge(old, on=KEY, how="left")["old"].to_numpy() == clean["value"].to_numpy()
+    changed = clean[~same]
+    out = fractions(changed, ctx)
+    out += revisions(clean, stored, ctx)
+    out += jumps(changed, stored, history, ctx, limits)
+    out += rollup_gaps(changed, clean, history, ctx, limits)
+    return out
+
+
+def stored_values(current: pd.DataFrame | None) -> pd.DataFrame:
+    cols = [*KEY, "period_idx", "value", "revision"]
+    if current is None or len(current) == 0:
+        dtypes = {"period_idx": float, "value": float, "revision": float}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})
+    df = current[[*KEY, "value", "revision"]].copy()
+    idx = {p: parse_period(p) for p in pd.unique(df["period"])}
+    df["period_idx"] = df["period"].map(
+        {p: float(v.index) if v else np.nan for p, v in idx.items()}
+    )
+    return df[cols]
+
+
+def _warn(ctx: Context, recs: pd.DataFrame, code: str, texts: list[str]) -> list[Problem]:
+    return [
+        problem(ctx, rec, "warning", code, "value", text)
+        for rec, text in zip(recs.to_dict("records"), texts, strict=True)
+    ]
+
+
+def fractions(clean: pd.DataFrame, ctx: Context) -> list[Problem]:
+    pct_ids = [i for i, ind in ctx.indicators.items() if ind.unit == "%"]
+    v = clean["value"]
+    hit = clean[clean["indicator"].isin(pct_ids) & (v > 0) & (v <= 1) & ~clean["pct_sign"]]
+    texts = [
+        f"数值 {num(r)} 像是小数形式的百分比（{num(r)} = {num(r * 100)}%）。本指标单位为 %，"
+        f"应填 {num(r * 100)}；若确实是 {num(r)}%，请确认并说明原因。"
+        for r in hit["value"]
+    ]
+    return _warn(ctx, hit, "fraction", texts)
+
+
+def revisions(clean: pd.DataFrame, stored: pd.DataFrame, ctx: Context) -> list[Problem]:
+    old = stored[[*KEY, "value", "revision"]].rename(columns={"value": "old"})
+    m = clean.merge(old, on=KEY, how="inner")
+    hit = m[m["value"] != m["old"]]
+    texts = [
+        f"将修订已存储的数值：原为 {num(o)}（第 {int(r)} 版），本次为 {num(v)}。"
+        "如属更正，请确认并填写更正原因。"
+        for o, r, v in zip(hit["old"], hit["revision"], hit["value"], strict=True)
+    ]
+    return _warn(ctx, hit, "revision", texts)
+
+
+def jumps(
+    clean: pd.DataFrame, stored: pd.DataFrame, history: pd.DataFrame, ctx: Context, limits: dict
+) -> list[Problem]:
+    flow_ids = {i for i, ind in ctx.indicators.items() if ind.measure == "flow"}
+    is_flow = clean["indicator"].isin(flow_ids)
+    hist = history.dropna(subset=["period_idx", "value"]).rename(
+        columns={"value": "prev", "period": "prev_period", "period_idx": "prev_idx"}
+    )
+    # stocks: the latest earlier period; flows: the same quarter one year earlier
+    left = clean[~is_flow].sort_values("period_idx")
+    right = hist.sort_values("prev_idx").drop_duplicates(["indicator", "area", "prev_idx"])
+    stocks = pd.merge_asof(
+        left,
+        right,
+        left_on="period_idx",
+        right_on="prev_idx",
+        by=["indicator", "area"],
+        allow_exact_matches=False,
+    )
+    flows = clean[is_flow].assign(prev_idx=clean.loc[is_flow, "period_idx"] - 4)
+    flows = flows.merge(right, on=["indicator", "area", "prev_idx"], how="left")
+    both = pd.concat([stocks, flows], ignore_index=True)
+    ratio = (both["value"] / both["prev"] - 1).abs()
+    hit = both[(both["prev"].abs() > 0) & (ratio > limits["jump_ratio"])]
+    texts = [
+        f"数值 {num(v)} 较 {pp}（{num(p)}）变化 {v / p - 1:+.0%}，超过 ±{limits['jump_ratio']:.0%}。"
+        "请核实；如确属实，请确认并说明原因。"
+        for v, p, pp in zip(hit["value"], hit["prev"], hit["prev_period"], strict=True)
+    ]
+    out = _warn(ctx, hit, "jump", texts)
+    return out + _robust(clean[~clean["rid"].isin(hit["rid"])], stored, flow_ids, ctx, limits)
+
+
+def _robust(
+    clean: pd.DataFrame, stored: pd.DataFrame, flow_ids: set, ctx: Context, limits: dict
+) -> list[Problem]:
+    """Median / MAD of the stored series (flows: the same quarter of each year)."""
+    if stored.empty or clean.empty:
+        return []
+
+    def season(df: pd.DataFrame) -> pd.Series:
+        return np.where(df["indicator"].isin(flow_ids), df["period_idx"] % 4, -1)
+
+    st = stored.dropna(subset=["period_idx", "value"]).assign(season=lambda d: season(d))
+    st["value"] = st["value"].astype(float)
+    g = st.groupby(["indicator", "area", "season"])["value"]
+    stats = pd.DataFrame({"med": g.median(), "n": g.size()}).reset_index()
+    st = st.merge(stats, on=["indicator", "area", "season"])
+    st["dev"] = (st["value"] - st["med"]).abs()
+    mad = st.groupby(["indicator", "area", "season"])["dev"].median().rename("mad").reset_index()
+    stats = stats.merge(mad, on=["indicator", "area", "season"])
+    m = clean.assign(season=season(clean)).merge(stats, on=["indicator", "area", "season"])
+    z = (m["value"] - m["med"]).abs() / (1.4826 * m["mad"])
+    hit = m[(m["n"] >= limits["min_history"]) & (m["mad"] > 0) & (z > limits["robust_z"])]
+    zs = z[hit.index]
+    texts = [
+        f"数值 {num(v)} 明显偏离该地区已存储的历史数据（中位数 {num(med)}，稳健 z 值 {zz:.1f}，"
+        f"超过 {limits['robust_z']}）。请核实；如确属实，请确认并说明原因。"
+        for v, med, zz in zip(hit["value"], hit["med"], zs, strict=True)
+    ]
+    return _warn(ctx, hit, "jump", texts)
+
+
+def rollup_gaps(
+    changed: pd.DataFrame, clean: pd.DataFrame, history: pd.DataFrame, ctx: Context, limits: dict
+) -> list[Problem]:
+    """Groups (indicator, period) with a changed value; the warning sits on the district row
+    of the file, or else on the group's first row."""
+    methods = {i: ind.rollup for i, ind in ctx.indicators.items()}
+    summed = [i for i, r in methods.items() if r.method in ("sum", "weighted_mean")]
+    weight_of = {
+        i: r.weight or DEFAULT_WEIGHT for i, r in methods.items() if r.method == "weighted_mean"
+    }
+    groups = changed.loc[changed["indicator"].isin(summed), ["indicator", "period"]]
+    groups = groups.drop_duplicates()
+    if groups.empty or not ctx.subareas:
+        return []
+    comb = history.merge(groups, on=["indicator", "period"])
+    streets = comb[comb["area"].isin(ctx.subareas)].copy()
+    district = comb[comb["area"] == ctx.district][["indicator", "period", "value"]]
+    streets["weight_id"] = streets["indicator"].map(weight_of)
+    streets["w"] = _weights(streets, history)
+    streets.loc[streets["weight_id"].isna(), "w"] = 1.0
+    streets["wv"] = streets["w"] * streets["value"]
+    agg = streets.groupby(["indicator", "period"]).agg(
+        n=("w", "count"), wsum=("w", "sum"), wv=("wv", "sum"), total=("value", "sum")
+    )
+    agg = agg.reset_index().merge(
+        district.rename(columns={"value": "d"}), on=["indicator", "period"]
+    )
+    weighted = agg["indicator"].isin(list(weight_of))
+    agg["roll"] = np.where(weighted, agg["wv"] / agg["wsum"].replace(0, np.nan), agg["total"])
+    agg["gap"] = (agg["d"] - agg["roll"]).abs() / agg["roll"].abs()
+    bad = agg[(agg["n"] == len(ctx.subareas)) & (agg["gap"] > limits["rollup_tolerance"])]
+    out: list[Problem] = []
+    for r in bad.itertuples():
+        mine = clean[(clean["indicator"] == r.indicator) & (clean["period"] == r.period)]
+        at = mine[mine["area"] == ctx.district]
+        at = at if len(at) else mine.iloc[:1]
+        how = "合计"
+        if methods[r.indicator].method == "weighted_mean":
+            weight = methods[r.indicator].weight or DEFAULT_WEIGHT
+            how = f"以“{ctx.indicator_name(weight)}”加权的平均值"
+        text = (
+            f"全区数值 {num(r.d)} 与各街道{how} {num(r.roll)} 相差 {r.gap:.1%}（允许 "
+            f"{limits['rollup_tolerance']:.0%}）。请核对全区或街道的数值；如口径不同，请确认并说明原因。"
+        )
+        out += _warn(ctx, at, "rollup", [text])
+    return out
+
+
+def _weights(streets: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
+    """Each street's weight in the same year, else in the latest year that has one."""
+    ids = streets["weight_id"].dropna().unique()
+    w = history[history["indicator"].isin(ids)].dropna(subset=["value", "period_idx"]).copy()
+    if w.empty:
+        return pd.Series(np.nan, index=streets.index)
+    w["year"] = w["period"].astype(str).str[:4]
+    w = w.sort_values("period_idx").rename(columns={"indicator": "weight_id", "value": "w"})
+    same_year = w.drop_duplicates(["weight_id", "area", "year"], keep="last")
+    latest = w.drop_duplicates(["weight_id", "area"], keep="last")[["weight_id", "area", "w"]]
+    s = streets.assign(year=streets["period"].astype(str).str[:4])
+    a = s.merge(
+        same_year[["weight_id", "area", "year", "w"]], on=["weight_id", "area", "year"], how="left"
+    )
+    b = s.merge(latest, on=["weight_id", "area"], how="left")
+    return pd.Series(a["w"].fillna(b["w"]).to_numpy(), index=streets.index)

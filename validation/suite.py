@@ -1,0 +1,172 @@
+"""The great-expectations suite built from ``indicators.yaml``.
+
+:func:`spec_from_registry` reduces the registry to what the suite needs (a hashable
+:class:`SuiteSpec`); :func:`build_suite` turns that into an ``ExpectationSuite`` whose every
+expectation carries ``meta.code`` (what :mod:`validation.messages` explains). Per-indicator
+valid ranges and plan periods are columns of bounds beside each row (:func:`bound_columns`)
+compared by column-pair expectations; the reporting frequency uses a row condition. Importing this module imports great-expectations
+(≈ 2–4 s): only :mod:`validation.run` does, when validation runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from plantrack.config import Registry
+from plantrack.periods import Period, period_of_date
+from validation._gx import Column, context, gx, gxe
+
+KEY = ["indicator", "area", "period"]
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    indicators: tuple[str, ...]
+    not_uploadable: tuple[str, ...]
+    areas: tuple[str, ...]
+    annual_only: tuple[str, ...]
+    # per uploadable indicator: (id, smallest value, largest value, first period, last period)
+    bounds: tuple[tuple[str, float, float, float, float], ...]
+    last_ended: int  # index of the last period that has ended by today
+
+
+def last_ended_index(today: date) -> int:
+    q = period_of_date(today)
+    return q.index if today >= q.end else q.index - 1
+
+
+def spec_from_registry(registry: Registry, today: date) -> SuiteSpec:
+    plans = {p.id: p for p in registry.plans}
+    nan = float("nan")
+    bounds = []
+    for ind in registry.indicators:
+        if not ind.uploadable:
+            continue
+        r, plan = ind.valid_range, plans.get(ind.plan)
+        first = Period(plan.start_year - 1, 1).index if plan else nan
+        last = Period(plan.end_year).index if plan else nan
+        lo, hi = (nan if v is None else float(v) for v in (r.min, r.max))
+        bounds.append((ind.id, lo, hi, float(first), float(last)))
+    areas = [registry.areas.district, *registry.areas.subareas]
+    return SuiteSpec(
+        indicators=tuple(i.id for i in registry.indicators),
+        not_uploadable=tuple(i.id for i in registry.indicators if not i.uploadable),
+        areas=tuple(a.code for a in areas),
+        annual_only=tuple(
+            i.id for i in registry.indicators if i.uploadable and i.frequency == "year"
+        ),
+        bounds=tuple(bounds),
+        last_ended=last_ended_index(today),
+    )
+
+
+BOUND_COLUMNS = ["value_min", "value_max", "period_first", "period_last"]
+
+
+def bound_columns(indicator: pd.Series, spec: SuiteSpec) -> pd.DataFrame:
+    """Each row's bounds from its indicator (NaN where none, or the indicator is unknown)."""
+    table = pd.DataFrame(list(spec.bounds), columns=["indicator", *BOUND_COLUMNS])
+    table = table.set_index("indicator")
+    return table.reindex(indicator.to_numpy()).set_axis(indicator.index)
+
+
+def _when(ids: tuple[str, ...]) -> dict:
+    return {"row_condition": Column("indicator").is_in(list(ids))}
+
+
+def build_suite(spec: SuiteSpec, name: str) -> gx.ExpectationSuite:
+    """One expectation per rule; ``meta.code`` names the rule for the report."""
+    context()  # an ExpectationSuite needs an active (ephemeral) context
+    suite = gx.ExpectationSuite(name=name)
+    add = suite.add_expectation
+    add(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="indicator",
+            value_set=list(spec.indicators),
+            description="指标须为 indicators.yaml 中的指标代码或名称",
+            meta={"code": "unknown_indicator", "field": "indicator"},
+        )
+    )
+    if spec.not_uploadable:
+        add(
+            gxe.ExpectColumnValuesToNotBeInSet(
+                column="indicator",
+                value_set=list(spec.not_uploadable),
+                description="里程碑和由公式计算的指标不接受上报",
+                meta={"code": "not_uploadable", "field": "value"},
+            )
+        )
+    add(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="area",
+            value_set=list(spec.areas),
+            description="地区须为本区或所辖街道",
+            meta={"code": "unknown_area", "field": "area"},
+        )
+    )
+    add(
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="period",
+            description="报告期须可识别",
+            meta={"code": "bad_period", "field": "period"},
+        )
+    )
+    add(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="period_idx",
+            max_value=spec.last_ended,
+            description="报告期须已结束",
+            meta={"code": "future_period", "field": "period"},
+        )
+    )
+    for a, b in (("period_idx", "period_first"), ("period_last", "period_idx")):
+        add(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=a,
+                column_B=b,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                description="报告期须在指标所属规划的期间内（基期至末年）",
+                meta={"code": "outside_plan", "field": "period"},
+            )
+        )
+    if spec.annual_only:
+        add(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="period_annual",
+                value_set=[True],
+                description="按年报送的指标只接受年度报告期",
+                meta={"code": "frequency", "field": "period"},
+                **_when(spec.annual_only),
+            )
+        )
+    add(
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="value",
+            description="数值须为数字",
+            meta={"code": "no_value", "field": "value"},
+        )
+    )
+    for a, b in (("value", "value_min"), ("value_max", "value")):
+        add(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=a,
+                column_B=b,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                description="数值须在指标的有效范围（valid_range）内",
+                meta={"code": "out_of_range", "field": "value"},
+            )
+        )
+    add(
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=KEY,
+            ignore_row_if="any_value_is_missing",
+            description="同一指标、地区、报告期只能有一行",
+            meta={"code": "duplicate", "field": "value"},
+        )
+    )
+    return suite
