@@ -190,3 +190,11 @@ def test_lock_held_by_another_process_fails_within_timeout(tmp_path):
         holder.kill()
         holder.wait()
     assert Store(db).counts()["observations"] == 0
+
+
+def test_same_file_twice_is_refused_inside_the_transaction(store):
+    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", sha256="ab" * 32)
+    before = store.counts()
+    with pytest.raises(StoreError, match="已经作为批次 1 入库"):
+        store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", sha256="ab" * 32)
+    assert store.counts() == before

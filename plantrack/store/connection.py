@@ -19,6 +19,10 @@ class StoreError(Exception):
     """A store operation failed; the message is for the user (Chinese)."""
 
 
+class DuplicateFileError(StoreError):
+    """The same file (by sha256) was loaded before."""
+
+
 class StoreBusyError(StoreError):
     """Another process held the database for longer than the wait."""
 

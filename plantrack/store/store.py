@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from plantrack.store.connection import StoreError, connect
+from plantrack.store.connection import DuplicateFileError, StoreError, connect
 from plantrack.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -152,6 +152,15 @@ class Store:
         when: datetime,
         rollback_of: int | None,
     ) -> LoadSummary:
+        if sha256 is not None:
+            # checked inside the transaction: two loads of one file cannot both pass
+            earlier = first_row(
+                con, "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded'", [sha256]
+            )
+            if earlier:
+                raise DuplicateFileError(
+                    f"这个文件（sha256 {sha256[:12]}…）已经作为批次 {earlier[0]} 入库，未重复入库。"
+                )
         (batch_id,) = first_row(con, "SELECT nextval('batch_seq')")  # type: ignore[misc]
         con.register("incoming", df)
         con.execute(
