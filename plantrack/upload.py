@@ -176,6 +176,7 @@ def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
         subareas=[a.code for a in ws.registry.areas.subareas],
         today=today,
         current=ws.store.current(indicators=sorted(wanted)),
+        settings=ws.registry.validation.model_dump(),
     )
     result.report.add(validate(rows, ctx, spec_from_registry(ws.registry, today)))
     result.timings["validate"] = time.perf_counter() - t

@@ -126,12 +126,28 @@ class Indicator(Strict):
     description: str | None = Field(None, description="说明 Notes for readers")
 
 
+class UploadChecks(Strict):
+    jump_ratio: float = Field(
+        0.5, gt=0, description="跳变比例 Warn when a value moves more than this share from the last"
+    )
+    robust_z: float = Field(
+        3.5, gt=0, description="稳健Z值 Warn beyond this robust z-score (median/MAD) of the series"
+    )
+    min_history: int = Field(5, ge=2, description="最少历史期数 Stored values needed for the z-score")
+    rollup_tolerance: float = Field(
+        0.01, ge=0, description="汇总容差 Warn when a district value differs from its 街道 roll-up"
+    )
+
+
 class Registry(Strict):
     version: Literal[1] = Field(description="配置版本 Version of this file's format")
     name: str = Field(description="名称 What this registry covers")
     areas: Areas = Field(description="地区 The district and its sub-areas")
     plans: list[Plan] = Field(description="规划 The plans tracked")
     indicators: list[Indicator] = Field(description="指标 Every indicator, target and milestone")
+    validation: UploadChecks = Field(
+        default=UploadChecks(), description="上报校验 Thresholds of the upload warnings"
+    )
     tasks_file: str | None = Field(
         None, description="任务清单 Path (relative to this file) of the task registry"
     )
