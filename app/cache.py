@@ -1,5 +1,14 @@
-"""Every Streamlit cache of the app, in one place. Keys include the store's data_version,
-so a load in any process refreshes them."""
+"""Every Streamlit cache of the app, in one place.
+
+Keys hold the database (path and config hash) and the store's ``data_version``, so a load in
+any process refreshes them and two databases in one process never share an entry.
+
+- The observation table (all areas, with roll-ups) is large: it is a ``cache_resource``,
+  shared by every session and never copied or pickled, and only the latest version or two
+  are kept. Callers must not modify it.
+- Small results (the assessment of one area at one date, the task board, the revisions of
+  one indicator) are ``cache_data``: each as-of date is assessed once.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +20,8 @@ import streamlit as st
 from plantrack.scorecard import assessment_table, observations
 from plantrack.settings import Settings, resolve
 from plantrack.workspace import Workspace, open_workspace
+
+_OBS_COLUMNS = ["indicator", "area", "period", "value", "revision", "source"]
 
 
 def workspace() -> Workspace:
@@ -27,24 +38,85 @@ def data_version(ws: Workspace) -> int:
     return ws.store.data_version()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_observations(_ws: Workspace, known_on: date | None, version: int) -> pd.DataFrame:
-    return observations(_ws, known_on=known_on)
+def _db(ws: Workspace) -> str:
+    return f"{ws.settings.db_path}|{ws.config_hash}"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_assessment(
-    _ws: Workspace, as_of: date, known_on: date | None, area: str | None, version: int
-) -> pd.DataFrame:
+def _compact(obs: pd.DataFrame) -> pd.DataFrame:
+    """The columns the pages use, text as categories (a tenth of the memory at 1M rows)."""
+    out = obs[[c for c in _OBS_COLUMNS if c in obs]].copy()
+    for col in ("indicator", "area", "period", "source"):
+        if col in out:
+            out[col] = out[col].astype("category")
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _observations(_ws: Workspace, db: str, known_on: date | None, version: int) -> pd.DataFrame:
+    return _compact(observations(_ws, known_on=known_on))
+
+
+def cached_observations(ws: Workspace, known_on: date | None, version: int) -> pd.DataFrame:
+    """Current values of every indicator and area, with roll-ups (read-only: do not modify)."""
+    return _observations(ws, _db(ws), known_on, version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _slice(_ws: Workspace, db: str, known_on, version: int, column: str, value: str):
     obs = cached_observations(_ws, known_on, version)
+    return obs[obs[column] == value].reset_index(drop=True)
+
+
+def area_observations(ws: Workspace, area: str, version: int, known_on=None) -> pd.DataFrame:
+    """Current values in one area (read-only)."""
+    return _slice(ws, _db(ws), known_on, version, "area", area)
+
+
+def indicator_observations(ws: Workspace, ind: str, version: int, known_on=None) -> pd.DataFrame:
+    """Current values of one indicator in every area (read-only)."""
+    return _slice(ws, _db(ws), known_on, version, "indicator", ind)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _assessment(
+    _ws: Workspace, db: str, as_of: date, known_on: date | None, area: str, version: int
+) -> pd.DataFrame:
+    obs = area_observations(_ws, area, version, known_on)
     return assessment_table(_ws, as_of, known_on=known_on, area=area, obs=obs)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_history(_ws: Workspace, indicator: str, area: str | None, version: int) -> pd.DataFrame:
+def cached_assessment(
+    ws: Workspace, as_of: date, known_on: date | None, area: str | None, version: int
+) -> pd.DataFrame:
+    """The scorecard of one area (default the district) at ``as_of``."""
+    return _assessment(ws, _db(ws), as_of, known_on, area or ws.district, version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(_ws: Workspace, db: str, indicator: str, area: str | None, version: int):
     return _ws.store.history(indicator, area)
+
+
+def cached_history(ws: Workspace, indicator: str, area: str | None, version: int) -> pd.DataFrame:
+    """Every revision of one indicator (in one area, or all)."""
+    return _history(ws, _db(ws), indicator, area, version)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tasks(_ws: Workspace, db: str, as_of: date, version: int) -> pd.DataFrame:
+    from plantrack.tasks.board import task_table
+
+    return task_table(_ws, as_of)
+
+
+def cached_tasks(ws: Workspace, as_of: date, version: int) -> pd.DataFrame:
+    """The task board at ``as_of`` (task updates bump the data version too)."""
+    return _tasks(ws, _db(ws), as_of, version)
 
 
 def clear() -> None:
     """After a successful load: drop every cached table."""
     st.cache_data.clear()
+    _observations.clear()
+    _slice.clear()

@@ -1,49 +1,57 @@
-"""Pieces of the indicator page."""
+"""Pieces of the indicator page: choice, headline, series, areas, revisions, downloads,
+definition. Shareable: ``/indicator?id=<indicator id>&area=<code>&as_of=<date>``."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from app import cache
-from app.i18n import t
-from plantrack.charts import series_figure
+from app import components as c
+from app.i18n import lang, t
+from plantrack.assess import rank_areas
+from plantrack.charts import areas_figure, series_figure
 from plantrack.config import Indicator
-from plantrack.present import LIGHT_DOTS, fmt_number, fmt_share, fmt_target, verdict_icon
+from plantrack.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from plantrack.periods import parse_period
+from plantrack.present import LIGHT_DOTS, fmt_number, fmt_numbers, fmt_share, fmt_target
 from plantrack.workspace import Workspace
+
+AREA_ENDS = 15  # with more than 40 areas the chart shows the best and the worst 15
+CHART_KEYS = ("actual", "target", "path", "trend", "band", "projection", "revised", "district")
 
 
 def choose(ws: Workspace) -> tuple[Indicator, str]:
-    """Indicator and area from the query string (shareable URL) or the pickers."""
+    """Indicator and area from the URL (``?id=…&area=…``) or the pickers, written back."""
     ids = [i.id for i in ws.registry.indicators]
-    first_target = next((i.id for i in ws.registry.indicators if i.kind == "target"), ids[0])
-    qp = st.query_params
-    if "ind_id" not in st.session_state:
-        st.session_state["ind_id"] = qp.get("id") if qp.get("id") in ids else first_target
-    if "ind_area" not in st.session_state:
-        st.session_state["ind_area"] = (
-            qp.get("area") if qp.get("area") in ws.area_names else ws.district
-        )
-    c1, c2 = st.columns([3, 2])
-    ind_id = c1.selectbox(
-        t("indicator.choose"),
-        ids,
-        key="ind_id",
-        format_func=lambda i: (
-            f"{ws.indicators[i].name}（{ws.plans[ws.indicators[i].plan].short_name}）"
-        ),
+    asked = st.query_params.get("id")
+    if asked is not None and asked not in ws.indicators:
+        st.warning(t("indicator.unknown", id=asked))
+    if "n" in st.query_params:  # the name a scorecard link carries for its label
+        del st.query_params["n"]
+    first = next((i.id for i in ws.registry.indicators if i.kind == "target"), ids[0])
+    c.sync_from_url("ind_id", "id", lambda v: v if v in ws.indicators else None, first)
+    c.sync_from_url("ind_area", "area", lambda v: v if v in ws.area_names else None, ws.district)
+    # labels computed now: a format_func must not depend on the session (AppTest calls it
+    # outside the script run)
+    labels = {
+        i: f"{name(ws.indicators[i])}（{c.plan_name(ws, ws.indicators[i].plan)}）" for i in ids
+    }
+    left, right = st.columns([3, 2])
+    ind_id = left.selectbox(t("indicator.choose"), ids, key="ind_id", format_func=labels.get)
+    area = right.selectbox(
+        t("indicator.area"), list(ws.area_names), key="ind_area", format_func=ws.area_names.get
     )
-    area = c2.selectbox(
-        t("indicator.area"),
-        list(ws.area_names),
-        key="ind_area",
-        format_func=lambda c: ws.area_names[c],
-    )
-    st.query_params["id"] = ind_id
-    st.query_params["area"] = area
+    c.sync_to_url("id", ind_id)
+    c.sync_to_url("area", area)
     return ws.indicators[ind_id], area
+
+
+def name(ind: Indicator) -> str:
+    return ind.name_en if lang() == "en" else ind.name
 
 
 def assessment_row(ws: Workspace, ind_id: str, area: str, as_of: date, version: int) -> dict:
@@ -52,34 +60,156 @@ def assessment_row(ws: Workspace, ind_id: str, area: str, as_of: date, version: 
     return hit.iloc[0].to_dict() if not hit.empty else {}
 
 
-def headline(ind: Indicator, row: dict) -> None:
-    p = ind.precision
-    verdict = row.get("verdict") or "无法评估"
-    cols = st.columns(5)
-    cols[0].metric(
-        t("col.verdict"),
-        f"{LIGHT_DOTS.get(row.get('light') or 'grey')} {verdict_icon(verdict)} {verdict}",
-    )
-    cols[1].metric(
-        t("col.latest"), fmt_number(row.get("latest_value"), p, ind.unit), row.get("latest_period")
-    )
-    cols[2].metric(
-        t("col.target"), fmt_target(row.get("comparator"), row.get("target_value"), ind.unit, p)
-    )
-    cols[3].metric(t("col.completion"), fmt_share(row.get("completion")))
-    cols[4].metric(t("col.time_share"), fmt_share(row.get("time_share")))
+def _value(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+def headline(ws: Workspace, ind: Indicator, area: str, row: dict) -> None:
+    """Verdict (words and icon, never colour alone), latest value, target, progress."""
+    p, unit = ind.precision, ind.unit
+    cols = st.columns([2, 1.3, 1.3, 1, 1])
+    with cols[0].container(border=True):
+        st.caption(f"{t('col.verdict')} · {ws.area_names.get(area, area)}")
+        light = row.get("light") or "grey"
+        st.markdown(f"### {LIGHT_DOTS.get(light, '⚪')} {c.verdict_text(row.get('verdict'))}")
+    unit_note = "" if unit == "%" else f"（{unit}）"
+    latest = fmt_number(_value(row.get("latest_value")), p, "%" if unit == "%" else "")
+    period = row.get("latest_period") or "—"
+    cols[1].metric(f"{t('col.latest')}{unit_note} · {period}", latest, border=True)
+    target = fmt_target(row.get("comparator"), _value(row.get("target_value")), "", p)
+    if unit == "%" and target != "—":
+        target += "%"
+    tp = row.get("target_period") or ""
+    cols[2].metric(f"{t('col.target')}{unit_note} · {tp}".rstrip(" ·"), target, border=True)
+    cols[3].metric(t("col.completion"), fmt_share(_value(row.get("completion")), 0), border=True)
+    cols[4].metric(t("col.time_share"), fmt_share(_value(row.get("time_share")), 0), border=True)
+    notes = []
     if row.get("reason"):
-        st.info(row["reason"])
+        notes.append(t("indicator.reason", reason=row["reason"]))
+    pv = _value(row.get("projected_value"))
+    if pv is not None:
+        meets = row.get("projected_meets")
+        key = "indicator.projection.meets" if meets else "indicator.projection.misses"
+        notes.append(t(key, period=row.get("projected_period"), value=fmt_number(pv, p, unit)))
+    if notes:
+        st.caption("；".join(notes))
 
 
-def series_chart(ws: Workspace, ind: Indicator, area: str, row: dict, version: int) -> None:
-    obs = cache.cached_observations(ws, None, version)
-    series = obs[(obs["indicator"] == ind.id) & (obs["area"] == area)]
+def _upto(obs: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Rows whose period ends by ``as_of``."""
+    text = obs["period"].astype(str)
+    ok = {p: (q := parse_period(p)) is not None and q.end <= as_of for p in pd.unique(text)}
+    return obs[text.map(ok).to_numpy(dtype=bool)]
+
+
+def series_chart(
+    ws: Workspace, ind: Indicator, area: str, row: dict, as_of: date, version: int
+) -> None:
+    obs = cache.indicator_observations(ws, ind.id, version)
+    series = _upto(obs[obs["area"] == area], as_of)
     if series.empty:
         st.info(t("indicator.nodata"))
         return
-    labels = {k: t(f"chart.{k}") for k in ("actual", "target", "path", "projection", "revised")}
-    st.plotly_chart(series_figure(series, row, ind.unit, labels=labels), width="stretch")
+    labels = {k: t(f"chart.{k}") for k in CHART_KEYS}
+    fig = series_figure(
+        series, row, ind.unit, labels=labels, flow=ind.measure == "flow", precision=ind.precision
+    )
+    st.plotly_chart(fig, key="series_chart", config={"displaylogo": False})
+    if ind.measure == "flow":
+        st.caption(t("indicator.flow.note"))
+    with st.expander(t("chart.data")):
+        view = series.sort_values("period", key=lambda s: s.astype(str))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.period"): view["period"].astype(str).to_numpy(),
+                    t("col.value"): fmt_numbers(
+                        view["value"], [ind.precision] * len(view), [ind.unit] * len(view)
+                    ),
+                    t("col.revision"): view["revision"].fillna(0).astype(int).to_numpy(),
+                    t("col.source"): view["source"]
+                    .astype(str)
+                    .map(lambda s: t("source." + s))
+                    .to_numpy(),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) -> None:
+    """The 街道 for the latest period that has them, sorted, beside the district value.
+
+    With many areas (a province) the chart keeps the best and the worst :data:`AREA_ENDS`;
+    every area is in the table under it.
+    """
+    obs = _upto(cache.indicator_observations(ws, ind.id, version), as_of)
+    subs = obs[(obs["area"] != ws.district) & obs["value"].notna()]
+    if subs.empty:
+        st.info(t("indicator.areas.none"))
+        return
+    periods = subs["period"].astype(str)
+    index = {p: q.index for p in pd.unique(periods) if (q := parse_period(p)) is not None}
+    latest = max(index, key=index.__getitem__)
+    at = subs[periods == latest]
+    top = obs[(obs["area"] == ws.district) & (obs["period"].astype(str) == latest)]
+    district = float(top["value"].iloc[-1]) if not top.empty else None
+    direction = 1 if ind.direction == "up" else -1
+    rows = pd.DataFrame(
+        {"area": at["area"].astype(str).to_numpy(), "value": at["value"].to_numpy(dtype=float)}
+    )
+    rows["name"] = rows["area"].map(ws.area_names).fillna(rows["area"])
+    ranked = rank_areas(rows.assign(indicator=ind.id, latest_value=rows["value"]), ind.id,
+                        direction, ws.district)  # fmt: skip
+    shown = ranked
+    if len(ranked) > 2 * AREA_ENDS + 10:
+        shown = pd.concat([ranked.head(AREA_ENDS), ranked.tail(AREA_ENDS)])
+    st.caption(t("indicator.areas.caption", period=latest, n=len(rows),
+                 district=fmt_number(district, ind.precision, ind.unit)))  # fmt: skip
+    if len(shown) < len(ranked):
+        st.caption(t("indicator.areas.ends", n=AREA_ENDS))
+    labels = {"district": ws.area_names[ws.district], "value": t("col.value")}
+    st.plotly_chart(
+        areas_figure(shown, district, ind.unit, labels, direction=direction,
+                     precision=ind.precision),
+        key="areas_chart", config={"displaylogo": False},
+    )  # fmt: skip
+    with st.expander(t("chart.data")):
+        n = len(ranked)
+        view = {
+            t("col.rank"): ranked["rank"].to_numpy(),
+            t("indicator.area"): ranked["name"].to_numpy(),
+            t("col.value"): fmt_numbers(ranked["value"], [ind.precision] * n, [ind.unit] * n),
+        }
+        if district is not None:
+            diff = ranked["value"] - district
+            view[t("col.diff")] = fmt_numbers(diff, [ind.precision] * n, [ind.unit] * n)
+        st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch")
+
+
+def _history_view(ws: Workspace, hist: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Every revision, newest first; the current one marked, earlier ones 已被修订."""
+    newest = hist.groupby(["area", "period"])["revision"].transform("max") == hist["revision"]
+    deleted = hist["deleted"].fillna(False).astype(bool)
+    state = pd.Series(t("revision.current"), index=hist.index)
+    state[~newest] = t("revision.superseded")
+    state[deleted] = t("revision.deleted")
+    out = pd.DataFrame(
+        {
+            t("indicator.area"): hist["area"].map(ws.area_names).fillna(hist["area"]),
+            t("col.period"): hist["period"],
+            t("col.value"): fmt_numbers(hist["value"], [ind.precision] * len(hist),
+                                        [ind.unit] * len(hist)),
+            t("col.revision"): hist["revision"],
+            t("col.state"): state,
+            t("col.recorded_at"): pd.to_datetime(hist["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            t("col.user"): hist["user_name"],
+            t("col.reason"): hist["reason"].fillna(""),
+            t("col.file"): hist["file_name"].fillna(""),
+        }
+    )  # fmt: skip
+    return out.iloc[::-1].reset_index(drop=True)
 
 
 def values_table(ws: Workspace, ind: Indicator, area: str, version: int) -> None:
@@ -87,22 +217,96 @@ def values_table(ws: Workspace, ind: Indicator, area: str, version: int) -> None
     if hist.empty:
         st.info(t("indicator.nodata"))
         return
-    view = hist[["period", "value", "revision", "recorded_at", "user_name", "reason", "file_name"]]
-    st.dataframe(view.iloc[::-1], hide_index=True, width="stretch")
+    revised = int((hist["revision"] > 1).sum())
+    st.caption(t("indicator.values.caption", n=len(hist), revised=revised))
+    st.dataframe(_history_view(ws, hist, ind), hide_index=True, width="stretch", height=320)
 
 
-def definition(ws: Workspace, ind: Indicator) -> None:
-    plan = ws.plans[ind.plan]
-    rows = {
-        "指标代码": ind.id,
-        "所属规划": f"{plan.name}（{plan.doc_no}）",
-        "单位": ind.unit,
-        "属性": ind.attribute or "—",
-        "目标": ind.target.text if ind.target else "—",
-        "牵头部门": "、".join(ind.lead),
-        "参与部门": "、".join(ind.participating) or "—",
-        "计算公式": ind.formula or "—",
-        "汇总方式": ind.rollup.method,
-        "条款原文": ind.clause,
+def export_frames(ws: Workspace, ind: Indicator, version: int) -> dict[str, pd.DataFrame]:
+    """What the download holds: current values (all areas), every revision, the definition."""
+    obs = cache.indicator_observations(ws, ind.id, version)
+    current = pd.DataFrame(
+        {
+            t("def.id"): ind.id,
+            t("col.name"): name(ind),
+            t("col.area_code"): obs["area"].astype(str).to_numpy(),
+            t("indicator.area"): obs["area"].astype(str).map(ws.area_names).to_numpy(),
+            t("col.period"): obs["period"].astype(str).to_numpy(),
+            t("col.value"): obs["value"].to_numpy(dtype=float),
+            t("def.unit"): ind.unit,
+            t("col.revision"): obs["revision"].to_numpy(),
+            t("col.source"): obs["source"].astype(str).map(lambda s: t("source." + s)).to_numpy(),
+        }
+    )
+    hist = cache.cached_history(ws, ind.id, None, version)
+    return {
+        t("export.sheet.values"): current,
+        t("export.sheet.revisions"): _history_view(ws, hist, ind),
+        t("export.sheet.definition"): definition_table(ws, ind),
     }
-    st.table(pd.DataFrame({"项目": list(rows), "内容": list(rows.values())}))
+
+
+def downloads(ws: Workspace, ind: Indicator, version: int) -> None:
+    """.xlsx (values, revisions, definition) and .csv (values); cells that a spreadsheet
+    would run as formulas are escaped (:mod:`plantrack.export`). The workbook is written
+    only when the button is clicked (≈1 s for 150 areas × 24 quarters)."""
+    frames = export_frames(ws, ind, version)
+    first = next(iter(frames.values()))
+    stem = f"{ind.id}_{date.today():%Y%m%d}"
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        t("export.xlsx"), partial(xlsx_bytes, frames), f"{stem}.xlsx", XLSX_MIME, key="dl_xlsx",
+        icon="📥", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        t("export.csv"), csv_bytes(first), f"{stem}.csv", CSV_MIME, key="dl_csv",
+        icon="📄", on_click="ignore",
+    )  # fmt: skip
+
+
+def definition_table(ws: Workspace, ind: Indicator, row: dict | None = None) -> pd.DataFrame:
+    """The registry's definition; a baseline the plan does not state is taken from the data
+    (the assessment ``row``) and marked as such."""
+    plan = ws.plans[ind.plan]
+    baseline = "—"
+    measured = _value((row or {}).get("baseline_value"))
+    if ind.baseline:
+        baseline = (
+            f"{fmt_number(ind.baseline.value, ind.precision, ind.unit)}（{ind.baseline.period}）"
+        )
+    elif measured is not None:
+        baseline = t(
+            "def.baseline.measured",
+            value=fmt_number(measured, ind.precision, ind.unit),
+            period=(row or {}).get("baseline_period") or "—",
+        )
+    rows = [
+        ("def.id", ind.id),
+        ("def.name", f"{ind.name} / {ind.name_en}"),
+        ("def.plan", f"{plan.name}（{plan.doc_no}）"),
+        ("def.kind", t("kind." + ind.kind)),
+        ("def.unit", ind.unit),
+        ("def.direction", t("direction." + ind.direction)),
+        ("def.attribute", t("attr." + ind.attribute) if ind.attribute else "—"),
+        ("def.target", ind.target.text if ind.target else "—"),
+        ("def.baseline", baseline),
+        ("def.deadline", ind.deadline.isoformat() if ind.deadline else "—"),
+        ("def.lead", "、".join(ind.lead) or "—"),
+        ("def.participating", "、".join(ind.participating) or "—"),
+        ("def.formula", ind.formula or "—"),
+        ("def.rollup", t("rollup." + ind.rollup.method)),
+        ("def.measure", t("measure." + ind.measure)),
+        ("def.frequency", t("frequency." + ind.frequency)),
+        ("def.section", ind.section or "—"),
+        ("def.clause", f"“{ind.clause}”"),
+        ("def.description", ind.description or "—"),
+    ]
+    return pd.DataFrame(
+        {t("def.item"): [t(k) for k, _ in rows], t("def.content"): [v for _, v in rows]}
+    )
+
+
+def definition(ws: Workspace, ind: Indicator, row: dict | None = None) -> None:
+    st.markdown(f"> {ind.clause}")
+    st.caption(t("def.clause.source", plan=ws.plans[ind.plan].name, section=ind.section or "—"))
+    st.table(definition_table(ws, ind, row).set_index(t("def.item")))

@@ -1,25 +1,29 @@
-"""指标详情 Indicator: series against target and path, values with revisions, definition.
+"""指标详情 Indicator: series against target, path and trend; 街道; revisions; definition.
 
-Shareable: ``/indicator?id=<indicator id>&area=<code>``.
+Shareable: ``/indicator?id=<indicator id>&area=<area code>&as_of=<YYYY-MM-DD>``.
 """
 
 import streamlit as st
 
-from app import cache, components, indicator_view
+from app import cache, components
+from app import indicator_view as view
 from app.bootstrap import bootstrap
 from app.i18n import t
 
 ws = bootstrap()
-ind, area = indicator_view.choose(ws)
-as_of = components.as_of_picker(key="ind_as_of")
+ind, area = view.choose(ws)
+as_of = components.as_of_picker(key="ind_as_of", url=True)
 version = cache.data_version(ws)
-row = indicator_view.assessment_row(ws, ind.id, area, as_of, version)
+row = view.assessment_row(ws, ind.id, area, as_of, version)
 
-st.title(ind.name)
-indicator_view.headline(ind, row)
+st.title(view.name(ind))
+view.headline(ws, ind, area, row)
 st.subheader(t("indicator.series"))
-indicator_view.series_chart(ws, ind, area, row, version)
+view.series_chart(ws, ind, area, row, as_of, version)
+st.subheader(t("indicator.areas"))
+view.area_comparison(ws, ind, as_of, version)
 st.subheader(t("indicator.values"))
-indicator_view.values_table(ws, ind, area, version)
+view.values_table(ws, ind, area, version)
+view.downloads(ws, ind, version)
 st.subheader(t("indicator.definition"))
-indicator_view.definition(ws, ind)
+view.definition(ws, ind, row)

@@ -1,8 +1,9 @@
-"""首页 Overview: verdict counts, 需关注, the scorecard by plan."""
+"""首页 Overview: what is on track, what lags and who is responsible, at an as-of date."""
 
 import streamlit as st
 
 from app import cache, components
+from app import overview_view as view
 from app.bootstrap import bootstrap
 from app.i18n import t
 
@@ -10,18 +11,14 @@ ws = bootstrap()
 st.title(t("app.title"))
 as_of = components.as_of_picker()
 table = cache.cached_assessment(ws, as_of, None, None, cache.data_version(ws))
+plan = view.plan_filter(ws, table)
+shown = view.for_plan(table, plan)
 
 st.subheader(t("overview.counts"))
-components.verdict_cards(table)
+view.verdict_cards(shown)
 st.subheader(t("overview.attention"))
-components.attention_list(table)
-
+view.attention_list(ws, shown, as_of)
 st.subheader(t("overview.scorecard"))
 st.caption(t("overview.caption"))
-plans = list(ws.plans.values())
-tabs = st.tabs([p.short_name for p in plans])
-for tab, plan in zip(tabs, plans, strict=True):
-    with tab:
-        part = table[table["plan"] == plan.id]
-        st.caption(f"{plan.name}（{plan.doc_no}）")
-        components.scorecard(part, key=f"scorecard_{plan.id}")
+view.scorecard(ws, shown, plan, as_of)
+view.monitors(ws, shown, as_of)

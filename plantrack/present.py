@@ -1,11 +1,17 @@
 """Formatting for Chinese readers: numbers with 千分位, percentages, verdict labels and icons.
 
 Pure functions (no Streamlit), shared by the dashboard, the CLI and the report.
+
+Verdicts are never told by colour alone: each has an icon (★ ▲ ● ▼ ⬇ ✖ …) that survives
+grey-scale print, and bars in charts carry a fill pattern per light (:data:`LIGHT_PATTERNS`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+
+import pandas as pd
 
 # Verdict → (light, icon, sort rank for 需关注). Icons carry the meaning in grey-scale print.
 VERDICTS: dict[str, tuple[str, str, int]] = {
@@ -27,7 +33,11 @@ VERDICTS: dict[str, tuple[str, str, int]] = {
 }
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
 LIGHT_DOTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+# Bar fill patterns (plotly ``marker.pattern.shape``): red and yellow still differ in grey print.
+LIGHT_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
+LIGHT_RANK = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
 ATTENTION = ("逆向", "未实现", "逾期", "滞后", "未达标")
+NO_VALUE = "—"
 
 
 def verdict_icon(verdict: str) -> str:
@@ -38,10 +48,16 @@ def verdict_rank(verdict: str) -> int:
     return VERDICTS.get(verdict, ("grey", "？", 99))[2]
 
 
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+
+
 def fmt_number(value: float | None, precision: int = 1, unit: str = "") -> str:
     """``1234567.8`` → ``1,234,567.8``; None/NaN → ``—``; a ``%`` unit is appended."""
-    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
-        return "—"
+    if _missing(value):
+        return NO_VALUE
     text = f"{value:,.{precision}f}"
     if unit == "%":
         return text + "%"
@@ -50,13 +66,59 @@ def fmt_number(value: float | None, precision: int = 1, unit: str = "") -> str:
 
 def fmt_share(value: float | None, precision: int = 1) -> str:
     """A ratio (0.6) as a percentage (60.0%)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
+    if _missing(value):
+        return NO_VALUE
     return f"{value * 100:.{precision}f}%"
 
 
 def fmt_target(comparator: str | None, value: float | None, unit: str, precision: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
+    if _missing(value):
+        return NO_VALUE
     sign = {">=": "≥", "<=": "≤", "==": "="}.get(comparator or "", "")
     return f"{sign}{fmt_number(value, precision, unit)}"
+
+
+def fmt_numbers(values: Iterable, precisions: Iterable, units: Iterable) -> list[str]:
+    """:func:`fmt_number` over columns (a table's latest values, each with its own unit)."""
+    return [
+        fmt_number(None if _missing(v) else float(v), int(p), u or "")
+        for v, p, u in zip(values, precisions, units, strict=True)
+    ]
+
+
+def fmt_targets(
+    comparators: Iterable, values: Iterable, units: Iterable, precisions: Iterable
+) -> list[str]:
+    """:func:`fmt_target` over columns."""
+    return [
+        fmt_target(None if _missing(c) else c, None if _missing(v) else float(v), u or "", int(p))
+        for c, v, u, p in zip(comparators, values, units, precisions, strict=True)
+    ]
+
+
+def attention(table: pd.DataFrame) -> pd.DataFrame:
+    """需关注: rows whose verdict needs action, most urgent first.
+
+    Moving away (逆向) first, then missed / overdue / lagging (the rank in :data:`VERDICTS`);
+    within a verdict 约束性 before 预期性, red before yellow, then the registry's order.
+    """
+    hit = table[table["verdict"].isin(ATTENTION)]
+    if hit.empty:
+        return hit
+    keys = pd.DataFrame(
+        {
+            "rank": hit["verdict"].map(verdict_rank),
+            "binding": (hit["attribute"] != "约束性").astype(int),
+            "light": hit["light"].map(LIGHT_RANK).fillna(9),
+            "order": hit["order"] if "order" in hit else range(len(hit)),
+        },
+        index=hit.index,
+    )
+    order = keys.sort_values(["rank", "binding", "light", "order"], kind="stable").index
+    return hit.loc[order]
+
+
+def verdict_counts(table: pd.DataFrame) -> pd.Series:
+    """How many rows have each verdict, in the order of :data:`VERDICTS` (worst first)."""
+    counts = table["verdict"].fillna("无法评估").value_counts()
+    return counts.loc[sorted(counts.index, key=verdict_rank)].astype(int)

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+VIEWPORT = {"width": 1400, "height": 1000}
+# What counts as a problem on screen: an exception box or an st.error.
+ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 
 def free_port() -> int:
@@ -33,11 +37,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int  # the streamlit server process
+
+
 @contextmanager
-def served_app(db: Path, timeout: float = 30.0) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free local port; yields the base URL."""
+def serve(db: Path, config: Path | None = None, timeout: float = 30.0) -> Iterator[Served]:
+    """``streamlit run dashboard.py`` on a free local port until healthy; yields URL and pid."""
     port = free_port()
     env = {**os.environ, "PLANTRACK_DB": str(db), "PLANTRACK_UPLOADS": str(db.parent / "uploads")}
+    if config is not None:
+        env["PLANTRACK_CONFIG"] = str(config)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -55,6 +67,9 @@ def served_app(db: Path, timeout: float = 30.0) -> Iterator[str]:
             "false",
             "--client.toolbarMode",
             "viewer",
+            # a served copy under test: edits to the sources must not trigger "rerun?" prompts
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=ROOT,
         env=env,
@@ -74,32 +89,87 @@ def served_app(db: Path, timeout: float = 30.0) -> Iterator[str]:
                     raise RuntimeError(
                         f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}"
                     ) from None
-                time.sleep(0.1)
-        yield url
+                time.sleep(0.05)
+        yield Served(url, proc.pid)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def served_app(db: Path, timeout: float = 30.0) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free local port; yields the base URL."""
+    with serve(db, timeout=timeout) as served:
+        yield served.url
+
+
+@contextmanager
+def browser() -> Iterator:
+    """Headless Debian Chromium through playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @contextmanager
 def browser_page() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        try:
-            yield page
-        finally:
-            browser.close()
+    with browser() as b:
+        page = b.new_page(viewport=VIEWPORT, locale="zh-CN")
+        yield page
 
 
 def wait_until_drawn(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the app has finished running (no running indicator) and shows a title."""
+    """Wait until the page shows a title and the script run has finished (a fresh session is
+    briefly ``notRunning`` before its first run, so the title is awaited first)."""
     page.wait_for_selector("h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms
     )
+
+
+# No element is still loading (a skeleton stands in for a chart until plotly's code has
+# loaded, which can be after the script run ends); every visible plotly chart has drawn its
+# SVG and every visible data frame its canvas (those in a collapsed expander draw on opening).
+_CHARTS_DRAWN = """() => {
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const shown = sel => [...document.querySelectorAll(sel)]
+    .filter(e => !e.closest('details:not([open])') && e.getClientRects().length > 0);
+  const charts = shown('[data-testid="stPlotlyChart"]');
+  const frames = shown('[data-testid="stDataFrame"]');
+  return charts.every(c => c.querySelector('.main-svg'))
+      && frames.every(f => f.querySelector('canvas'));
+}"""
+
+
+def wait_for_charts(page, timeout_ms: int = 30_000) -> int:
+    """Wait until every chart and table on the page is drawn; returns the number of charts."""
+    wait_until_drawn(page, timeout_ms)
+    page.wait_for_function(_CHARTS_DRAWN, timeout=timeout_ms)
+    return page.locator("[data-testid='stPlotlyChart']").count()
+
+
+def screenshot_full(page, path: Path) -> None:
+    """The whole page, not just the viewport: Streamlit scrolls inside its own container,
+    so the viewport is stretched to the content's height for the shot."""
+    height = page.evaluate(
+        """() => {
+          const main = document.querySelector('[data-testid="stMain"]')
+                    || document.querySelector('[data-testid="stAppViewContainer"]');
+          return main ? main.scrollHeight : document.body.scrollHeight;
+        }"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 600), 16_000)})
+    page.wait_for_function(_CHARTS_DRAWN, timeout=30_000)
+    # two animation frames: the resize has been laid out and painted
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)

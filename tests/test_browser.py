@@ -1,15 +1,28 @@
-"""End to end: serve the app with `streamlit run`, open every page in headless Chromium."""
+"""End to end: serve the app with `streamlit run`, open "/" and then every page in headless
+Chromium, wait for the charts, check that no error is shown, keep a screenshot of each."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from tests.browser import CHROMIUM, ROOT, browser_page, served_app, wait_until_drawn
+from tests.browser import (
+    CHROMIUM,
+    ERROR_SELECTOR,
+    VIEWPORT,
+    browser,
+    screenshot_full,
+    served_app,
+    wait_for_charts,
+)
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# Pages whose main content is a chart: the test waits for at least one.
+CHART_PAGES = {"overview", "indicator"}
 
 if not CHROMIUM:
     if os.environ.get("CI"):
@@ -27,6 +40,11 @@ def page_paths() -> list[str]:
     return URL_PATHS
 
 
+def url_of(server: str, path: str) -> str:
+    """The first page is st.navigation's default: Streamlit serves it at "/" only."""
+    return f"{server}/" if path == page_paths()[0] else f"{server}/{path}"
+
+
 @pytest.fixture(scope="module")
 def server(demo_db: Path, tmp_path_factory) -> str:
     db = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
@@ -35,16 +53,87 @@ def server(demo_db: Path, tmp_path_factory) -> str:
         yield url
 
 
-@pytest.mark.parametrize("path", page_paths())
-def test_page_renders_in_chromium(server: str, path: str):
+@pytest.fixture(scope="module")
+def page(server: str):
+    """One browser tab for the module; it opens "/" first, as a reader would."""
+    with browser() as b:
+        tab = b.new_page(viewport=VIEWPORT, locale="zh-CN")
+        tab.goto(f"{server}/")
+        wait_for_charts(tab)
+        yield tab
+
+
+def assert_clean(tab) -> str:
+    body = tab.inner_text("body")
+    assert tab.locator(ERROR_SELECTOR).count() == 0, body[:2000]
+    assert "Page not found" not in body
+    assert "Traceback" not in body
+    assert "示例数据" in body or "Demo data" in body, "demo banner missing"
+    return body
+
+
+def test_root_opens_the_overview(page):
+    body = assert_clean(page)
+    assert page.locator("h1").first.inner_text() == "规划指标监测平台"
+    assert "需关注" in body and "评价分布" in body
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with browser_page() as page:
-        page.goto(f"{server}/{path}")
-        wait_until_drawn(page)
-        if path in ("overview", "indicator"):
-            page.wait_for_selector(".js-plotly-plot, [data-testid='stDataFrame']", timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / f"{path}.png"), full_page=True)
-        body = page.inner_text("body")
-        assert "示例数据" in body
-        assert page.locator("[data-testid='stException']").count() == 0, body[:2000]
-        assert "Traceback" not in body
+    screenshot_full(page, ARTIFACTS / "root.png")
+
+
+@pytest.mark.parametrize("path", page_paths())
+def test_page_renders_in_chromium(server: str, page, path: str):
+    page.goto(url_of(server, path))
+    charts = wait_for_charts(page)
+    if path in CHART_PAGES:
+        assert charts > 0, f"/{path} shows no chart"
+    assert_clean(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    screenshot_full(page, ARTIFACTS / f"{path}.png")
+
+
+def test_indicator_url_is_shareable(server: str, page):
+    page.goto(f"{server}/indicator?id=fitness.instructors_per_10k&area=370103&as_of=2023-12-31")
+    wait_for_charts(page)
+    assert_clean(page)
+    assert page.locator("h1").first.inner_text() == "每万人拥有公益社会体育指导员"
+    assert "2023-12-31" in page.url
+
+
+def test_indicator_downloads_an_xlsx(server: str, page):
+    page.goto(f"{server}/indicator?id=fitness.regular_exercise_rate&area=370103")
+    wait_for_charts(page)
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_text("下载 Excel").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert book.sheetnames == ["当前值", "修订记录", "指标定义"]
+    assert book["当前值"].max_row > 18  # the district and its 街道, by period
+
+
+def test_english_switch_in_the_browser(server: str, page):
+    page.goto(f"{server}/")
+    wait_for_charts(page)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.startsWith('PlanTrack')")
+    wait_for_charts(page)
+    body = assert_clean(page)
+    assert "Needs attention" in body and "Verdicts" in body
+    screenshot_full(page, ARTIFACTS / "overview_en.png")
+
+
+def test_one_click_from_the_overview_to_an_indicator(server: str, page):
+    """A bar of the progress chart and a name in 需关注 each open the indicator page."""
+    page.goto(f"{server}/")
+    wait_for_charts(page)
+    bar = page.locator("[data-testid='stPlotlyChart'] .bars .point path").first
+    bar.scroll_into_view_if_needed()
+    bar.click(force=True)
+    page.wait_for_url("**/indicator?id=*", timeout=30_000)
+    wait_for_charts(page)
+    assert_clean(page)
+    page.goto(f"{server}/")
+    wait_for_charts(page)
+    page.locator("[data-testid='stPageLink'] a").filter(has_text="逆向").first.click()
+    page.wait_for_url("**/indicator?id=disabled.welfare_jobs_pwd_share*", timeout=30_000)
+    wait_for_charts(page)
+    assert page.locator("h1").first.inner_text() == "公益性岗位安排残疾人比例"

@@ -1,0 +1,268 @@
+"""Pieces of the overview (首页): plan filter, verdict cards, 需关注, scorecard, monitors.
+
+Every table is built with column operations over the assessment (one row per indicator);
+the only per-row Python is formatting each value with its own unit and precision.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app import components as c
+from app.i18n import t
+from plantrack.charts import progress_figure
+from plantrack.present import (
+    LIGHT_DOTS,
+    VERDICTS,
+    attention,
+    fmt_numbers,
+    fmt_share,
+    fmt_targets,
+    verdict_counts,
+)
+from plantrack.workspace import Workspace
+
+ALL = "__all__"
+ATTENTION_LINKS = 10
+
+
+def plan_filter(ws: Workspace, table: pd.DataFrame) -> str:
+    """全部规划 or one plan (plans without any indicator are left out)."""
+    plans = [p for p in ws.plans if (table["plan"] == p).any()]
+    labels = {ALL: t("plan.all")} | {p: c.plan_name(ws, p) for p in plans}
+    choice = st.segmented_control(
+        t("plan.label"),
+        [ALL, *plans],
+        key="ov_plan",
+        default=ALL,
+        required=True,
+        format_func=labels.get,
+    )
+    return choice or ALL
+
+
+def for_plan(table: pd.DataFrame, plan: str) -> pd.DataFrame:
+    return table if plan == ALL else table[table["plan"] == plan]
+
+
+def assessed(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a verdict (monitoring indicators are shown apart)."""
+    return table[table["kind"] != "monitor"]
+
+
+def verdict_cards(table: pd.DataFrame) -> None:
+    """One card per verdict, worst first: light, icon, word and count (never colour alone).
+
+    The word is markdown, so a long one wraps instead of being cut off like a metric label.
+    """
+    counts = verdict_counts(assessed(table))
+    if counts.empty:
+        st.info(t("overview.none"))
+        return
+    items = list(counts.items())
+    per_row = len(items) if len(items) <= 7 else -(-len(items) // 2)  # one row, or two even
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, (verdict, n) in zip(cols, items[start : start + per_row], strict=False):
+            light = VERDICTS.get(verdict, ("grey",))[0]
+            with col.container(border=True):
+                st.markdown(f"{LIGHT_DOTS[light]} **{c.verdict_text(verdict)}**")
+                st.metric(c.verdict_text(verdict), f"{n:,}", label_visibility="collapsed")
+
+
+def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
+    """需关注: moving away first, then lagging; 约束性 before 预期性. Each name links on."""
+    hit = attention(assessed(table))
+    if hit.empty:
+        st.success(t("overview.attention.none"))
+        return
+    st.caption(t("overview.attention.caption", n=len(hit)))
+    head = hit.head(ATTENTION_LINKS)
+    names = c.names(ws, head["indicator"])
+    latest = fmt_numbers(head["latest_value"], head["precision"], head["unit"])
+    target = targets(ws, head)
+    for i, r in enumerate(head.itertuples(index=False)):
+        left, right = st.columns([2, 3], vertical_alignment="center")
+        with left:
+            c.indicator_link(f"{c.verdict_text(r.verdict)}｜{names.iloc[i]}", r.indicator,
+                             ws.district, as_of)  # fmt: skip
+        attribute = t("attr." + r.attribute) if isinstance(r.attribute, str) else "—"
+        if r.kind == "milestone":
+            line = t("overview.attention.milestone", attribute=attribute, lead=r.lead,
+                     target=target[i])  # fmt: skip
+        else:
+            line = t("overview.attention.line", attribute=attribute, lead=r.lead,
+                     latest=latest[i], period=r.latest_period or "—", target=target[i])  # fmt: skip
+        right.caption(line)
+    if len(hit) > ATTENTION_LINKS:
+        with st.expander(t("overview.attention.more", n=len(hit) - ATTENTION_LINKS)):
+            scorecard_table(ws, hit.iloc[ATTENTION_LINKS:], as_of, key="attention_rest")
+
+
+def display_table(ws: Workspace, table: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The scorecard as readers see it: one row per indicator, formatted column by column.
+
+    The name is a link to the indicator page (its text is taken from the link's ``n=``).
+    """
+    p, u = table["precision"], table["unit"]
+    comp = pd.to_numeric(table["completion"], errors="coerce").astype(float)
+    tau = pd.to_numeric(table["time_share"], errors="coerce").astype(float)
+    latest = pd.Series(fmt_numbers(table["latest_value"], p, u), index=table.index)
+    period = table["latest_period"].map(lambda x: f"（{x}）" if isinstance(x, str) else "")
+    urls = [c.indicator_url(i, ws.district, as_of) for i in table["indicator"]]
+    names = c.names(ws, table["indicator"]).to_numpy()
+    return pd.DataFrame(
+        {
+            "name": [f"{url}&n={name}" for url, name in zip(urls, names, strict=True)],
+            "verdict": (
+                c.light_dots(table["light"]) + " " + c.verdict_texts(table["verdict"])
+            ).to_numpy(),
+            "completion": (comp * 100).round(1).to_numpy(),
+            "time_share": (tau * 100).round(1).to_numpy(),
+            "latest": (latest + period).to_numpy(),
+            "target": targets(ws, table),
+            "lead": table["lead"].to_numpy(),
+        }
+    )
+
+
+def targets(ws: Workspace, table: pd.DataFrame) -> list[str]:
+    """The target as a number; a relative target as the plan words it; a milestone's deadline."""
+    nums = fmt_targets(
+        table["comparator"], table["target_value"], table["unit"], table["precision"]
+    )
+    out = []
+    for ind_id, kind, num in zip(table["indicator"], table["kind"], nums, strict=True):
+        ind = ws.indicators.get(ind_id)
+        if ind is not None and kind == "relative" and ind.target is not None:
+            out.append(ind.target.text)
+        elif ind is not None and kind == "milestone" and ind.deadline is not None:
+            out.append(t("target.deadline", date=ind.deadline.isoformat()))
+        else:
+            out.append(num)
+    return out
+
+
+def _column_config() -> dict:
+    cc = st.column_config
+    return {
+        "name": cc.LinkColumn(t("col.name"), display_text=r"&n=(.*)$", width=230,
+                              help=t("col.name.help")),
+        "verdict": cc.TextColumn(t("col.verdict"), width=120),
+        "completion": cc.ProgressColumn(
+            t("col.completion"), format="%.0f%%", min_value=0, max_value=100,
+            help=t("col.completion.help"), width=110,
+        ),
+        "time_share": cc.NumberColumn(t("col.time_share"), format="%.0f%%", width=72),
+        "latest": cc.TextColumn(t("col.latest"), width=150),
+        "target": cc.TextColumn(t("col.target"), width=110),
+        "lead": cc.TextColumn(t("col.lead"), width=150),
+    }  # fmt: skip
+
+
+def scorecard_table(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) -> None:
+    """The table; selecting a row opens that indicator."""
+    view = display_table(ws, table, as_of)
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config=_column_config(),
+        on_select="rerun",
+        selection_mode="single-row",
+        height=min(38 + 35 * len(view), 600),
+        placeholder="—",
+    )
+    row = c.selected_row(event)
+    if row is not None:
+        c.open_indicator(str(table["indicator"].iloc[row]), ws.district, as_of)
+
+
+def progress_chart(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) -> None:
+    """Completion bars with the time-share mark (targets only); clicking a bar opens it."""
+    rows = table[table["kind"] == "target"]
+    if rows.empty:
+        return
+    comp = pd.to_numeric(rows["completion"], errors="coerce")
+    text = c.verdict_texts(rows["verdict"]) + comp.map(
+        lambda x: "" if pd.isna(x) else " " + fmt_share(x, 0)
+    )
+    data = pd.DataFrame(
+        {
+            "indicator": rows["indicator"],
+            "name": c.names(ws, rows["indicator"]),
+            "completion": comp,
+            "time_share": rows["time_share"],
+            "light": rows["light"],
+            "text": text,
+        }
+    )
+    labels = {"completion": t("col.completion"), "time_share": t("col.time_share")}
+    event = st.plotly_chart(
+        progress_figure(data, labels),
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+    picked = c.selected_point(event)
+    if picked:
+        c.open_indicator(picked, ws.district, as_of)
+
+
+def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> None:
+    """Per plan: the progress chart, then its numbers (one click away, in the table)."""
+    shown = assessed(table)
+    plans = [p for p in ws.plans if (shown["plan"] == p).any()]
+    for plan_id in plans if plan == ALL else [plan]:
+        part = shown[shown["plan"] == plan_id]
+        if part.empty:
+            continue
+        info = ws.plans[plan_id]
+        st.markdown(f"#### {info.short_name}")
+        st.caption(f"{info.name}（{info.doc_no}）")
+        progress_chart(ws, part, as_of, key=f"progress_{plan_id}")
+        scorecard_table(ws, part, as_of, key=f"scorecard_{plan_id}")
+
+
+def monitors(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
+    """Monitoring indicators (no target): trend only, in a collapsed section."""
+    mon = table[table["kind"] == "monitor"]
+    if mon.empty:
+        return
+    with st.expander(t("overview.monitors", n=len(mon)), expanded=False):
+        st.caption(t("overview.monitors.caption"))
+        rate = pd.to_numeric(mon["cagr_ratio"], errors="coerce")
+        view = pd.DataFrame(
+            {
+                "name": c.names(ws, mon["indicator"]).to_numpy(),
+                "latest": fmt_numbers(mon["latest_value"], mon["precision"], mon["unit"]),
+                "period": mon["latest_period"].fillna("—").to_numpy(),
+                "growth": (rate * 100).round(2).to_numpy(),
+                "trend": mon["cagr_class"].map(c.growth_text).to_numpy(),
+                "lead": mon["lead"].to_numpy(),
+            }
+        )
+        urls = [c.indicator_url(i, ws.district, as_of) for i in mon["indicator"]]
+        view["name"] = [f"{u}&n={n}" for u, n in zip(urls, view["name"], strict=True)]
+        cc = st.column_config
+        st.dataframe(
+            view,
+            hide_index=True,
+            width="stretch",
+            key="monitors",
+            column_config={
+                "name": cc.LinkColumn(t("col.name"), display_text=r"&n=(.*)$", width=260),
+                "latest": cc.TextColumn(t("col.latest")),
+                "period": cc.TextColumn(t("col.period")),
+                "growth": cc.NumberColumn(t("col.growth"), format="%.1f%%",
+                                          help=t("col.growth.help")),
+                "trend": cc.TextColumn(t("col.trend")),
+                "lead": cc.TextColumn(t("col.lead")),
+            },
+            placeholder="—",
+        )  # fmt: skip
