@@ -57,4 +57,5 @@ def sidebar_links() -> None:
             st.page_link(p.file, label=t(p.title_key), icon=p.icon)
         except StreamlitPageNotFoundError:
             # a page run on its own (AppTest, or a direct URL before the entry script ran)
-            st.markdown(f"{p.icon} [{t(p.title_key)}](/{p.url_path})")
+            url = "/" if p is PAGES[0] else f"/{p.url_path}"  # the default page lives at /
+            st.markdown(f"{p.icon} [{t(p.title_key)}]({url})")

@@ -19,7 +19,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value: object) -> object:
-    """A text that a spreadsheet would run as a formula, made inert; anything else as is."""
+    """A text that a spreadsheet would run as a formula (or silently turn into a number, as
+    ``+86…``), made inert; anything else as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -14,7 +14,7 @@ import io
 
 import pandas as pd
 
-from plantrack.ingest.report import escape_cell
+from plantrack.export import escape_cell
 from plantrack.periods import Period
 from plantrack.workspace import Workspace
 

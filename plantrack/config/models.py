@@ -133,7 +133,9 @@ class UploadChecks(Strict):
     robust_z: float = Field(
         3.5, gt=0, description="稳健Z值 Warn beyond this robust z-score (median/MAD) of the series"
     )
-    min_history: int = Field(5, ge=2, description="最少历史期数 Stored values needed for the z-score")
+    min_history: int = Field(
+        5, ge=2, description="最少历史期数 Stored values needed for the z-score"
+    )
     rollup_tolerance: float = Field(
         0.01, ge=0, description="汇总容差 Warn when a district value differs from its 街道 roll-up"
     )

@@ -8,23 +8,14 @@ spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 import pandas as pd
 
+from plantrack.export import escape_cell
+
 Level = Literal["error", "warning"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def escape_cell(value: object) -> object:
-    """Text that a spreadsheet would evaluate gets a leading ``'`` (numbers stay numbers)."""
-    text = isinstance(value, str) and value.startswith(_FORMULA_START)
-    if text and not _PLAIN_NUMBER.match(value):  # type: ignore[arg-type]
-        return "'" + value  # type: ignore[operator]
-    return value
 
 
 def column_letter(index: int) -> str:

@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from plantrack.export import escape_cell
 from plantrack.report.content import ReportContent
 from plantrack.report.rows import COLUMNS, FILLS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 
 VALUE_COLUMNS = {
@@ -54,7 +54,7 @@ def safe(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
+        return escape_cell(value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, datetime | date | bool):
