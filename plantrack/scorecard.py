@@ -61,8 +61,8 @@ def observations(
     ws: Workspace, as_of: date | None = None, known_on: date | None = None
 ) -> pd.DataFrame:
     """Current values with district roll-ups (column ``source``: reported / rollup)."""
-    obs = ws.store.current(as_of=as_of, known_on=known_on)
-    obs = obs[["indicator", "area", "period", "value", "batch_id", "revision"]]
+    cols = ("indicator", "area", "period", "value", "batch_id", "revision")
+    obs = ws.store.current(as_of=as_of, known_on=known_on, columns=cols)
     return roll_up(obs, rollup_specs(ws), ws.district)
 
 

@@ -7,6 +7,7 @@ one transaction, so a crash leaves a batch wholly in or wholly out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,18 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     return rows[0] if rows else None
 
 
+CURRENT_COLUMNS = (
+    "indicator",
+    "area",
+    "period",
+    "period_end",
+    "value",
+    "revision",
+    "batch_id",
+    "recorded_at",
+    "user_name",
+    "note",
+)
 OBS_COLUMNS = ["indicator", "area", "period", "period_end", "value", "note"]
 
 
@@ -231,12 +244,19 @@ class Store:
         as_of: date | None = None,
         known_on: date | None = None,
         indicators: list[str] | None = None,
+        columns: Sequence[str] = CURRENT_COLUMNS,
     ) -> pd.DataFrame:
         """Current values: the latest revision of each (indicator, area, period).
 
         ``as_of`` keeps periods that end by then; ``known_on`` keeps only revisions recorded
         by the end of that day, reproducing what was known when a report was issued.
+        ``columns`` (a subset of CURRENT_COLUMNS) keeps large reads small.
         """
+        unknown = set(columns) - set(CURRENT_COLUMNS)
+        if unknown:
+            raise StoreError(f"内部错误：未知的列 {sorted(unknown)}")
+        cols = ", ".join(columns)
+        inner = ", ".join(dict.fromkeys([*columns, "period_end", "deleted"]))
         where, params = ["TRUE"], []
         if known_on is not None:
             where.append("recorded_at < CAST(? AS DATE) + INTERVAL 1 DAY")
@@ -247,9 +267,8 @@ class Store:
         outer = "WHERE NOT deleted" + (" AND period_end <= ?" if as_of else "")
         if as_of:
             params.append(as_of)
-        sql = f"""SELECT indicator, area, period, period_end, value, revision, batch_id,
-                         recorded_at, user_name, note
-                  FROM (SELECT *, row_number() OVER (
+        sql = f"""SELECT {cols}
+                  FROM (SELECT {inner}, row_number() OVER (
                             PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
                         FROM observations WHERE {" AND ".join(where)}) AS r
                   WHERE rn = 1 AND {outer[len("WHERE ") :]}
