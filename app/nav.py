@@ -35,13 +35,17 @@ PAGES = [p for p in _ALL if (ROOT / p.file).exists()]
 URL_PATHS = [p.url_path for p in PAGES]
 
 
+def _home() -> None:
+    """The root URL opens the first page, which then also has its own URL (/overview)."""
+    st.switch_page(PAGES[0].file)
+
+
 def pages() -> dict[str, list]:
-    """``st.navigation`` input, grouped by section."""
-    out: dict[str, list] = {}
-    for i, p in enumerate(PAGES):
-        page = st.Page(
-            p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=i == 0
-        )
+    """``st.navigation`` input, grouped by section; "/" is a hidden entry that redirects."""
+    home = st.Page(_home, title=t(PAGES[0].title_key), url_path="home", default=True)
+    out: dict[str, list] = {"": [home]}
+    for p in PAGES:
+        page = st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
         out.setdefault(t(p.section_key), []).append(page)
     return out
 
@@ -57,5 +61,4 @@ def sidebar_links() -> None:
             st.page_link(p.file, label=t(p.title_key), icon=p.icon)
         except StreamlitPageNotFoundError:
             # a page run on its own (AppTest, or a direct URL before the entry script ran)
-            url = "/" if p is PAGES[0] else f"/{p.url_path}"  # the default page lives at /
-            st.markdown(f"{p.icon} [{t(p.title_key)}]({url})")
+            st.markdown(f"{p.icon} [{t(p.title_key)}](/{p.url_path})")

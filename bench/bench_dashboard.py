@@ -100,7 +100,7 @@ def served_overview(db: Path, config: Path, timeout_ms: int) -> dict:
         start = time.perf_counter()
         with serve(db, config, timeout=60) as served:
             healthy = time.perf_counter() - start
-            page.goto(f"{served.url}/")
+            page.goto(f"{served.url}/overview")
             charts = wait_for_charts(page, timeout_ms)
             drawn = time.perf_counter() - start
             rss, hwm = _memory(served.pid)

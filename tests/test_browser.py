@@ -41,8 +41,8 @@ def page_paths() -> list[str]:
 
 
 def url_of(server: str, path: str) -> str:
-    """The first page is st.navigation's default: Streamlit serves it at "/" only."""
-    return f"{server}/" if path == page_paths()[0] else f"{server}/{path}"
+    """Every page has its own URL ("/" redirects to the first one)."""
+    return f"{server}/{path}"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,7 @@ def test_root_opens_the_overview(page):
     body = assert_clean(page)
     assert page.locator("h1").first.inner_text() == "规划指标监测平台"
     assert "需关注" in body and "评价分布" in body
+    page.wait_for_url("**/overview", timeout=10_000)  # "/" redirects to the overview's own URL
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     screenshot_full(page, ARTIFACTS / "root.png")
 

@@ -93,6 +93,23 @@ class ReportContent:
     methods: list[str] = field(default_factory=list)
 
     @property
+    def title_lines(self) -> list[str]:
+        """The lines under the title on the title page (Word and PDF alike)."""
+        lines = [
+            *self.plan_labels,
+            "",
+            f"评估基准日：{self.as_of:%Y年%m月%d日}",
+            f"数据截至：{self.known_on:%Y年%m月%d日}",
+            f"评估范围：{self.area_name}",
+            "",
+            f"编制单位：{self.org}",
+            f"{self.issued:%Y年%m月%d日}",
+        ]
+        if self.is_demo:
+            lines.append("示例数据（模拟，非官方统计）")
+        return lines
+
+    @property
     def batch_ids(self) -> list[int]:
         return [int(b) for b in self.batches["id"]] if not self.batches.empty else []
 

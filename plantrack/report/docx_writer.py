@@ -132,20 +132,8 @@ def _title_page(doc, c: ReportContent) -> None:
     p = doc.add_paragraph(style="Title")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(c.title)
-    for line in (
-        *c.plan_labels,
-        "",
-        f"评估基准日：{c.as_of:%Y年%m月%d日}",
-        f"数据截至：{c.known_on:%Y年%m月%d日}",
-        f"评估范围：{c.area_name}",
-        "",
-        f"编制单位：{c.org}",
-        f"{c.issued:%Y年%m月%d日}",
-    ):
+    for line in c.title_lines:
         q = doc.add_paragraph(line)
-        q.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if c.is_demo:
-        q = doc.add_paragraph("示例数据（模拟，非官方统计）")
         q.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 

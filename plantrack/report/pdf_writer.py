@@ -100,19 +100,7 @@ def _title_page(pdf: FPDF, c: ReportContent) -> None:
     _lines(pdf, 12, c.title, "C")
     pdf.ln(10)
     pdf.set_font(FONT, size=12)
-    lines = [
-        *c.plan_labels,
-        "",
-        f"评估基准日：{c.as_of:%Y年%m月%d日}",
-        f"数据截至：{c.known_on:%Y年%m月%d日}",
-        f"评估范围：{c.area_name}",
-        "",
-        f"编制单位：{c.org}",
-        f"{c.issued:%Y年%m月%d日}",
-    ]
-    if c.is_demo:
-        lines.append("示例数据（模拟，非官方统计）")
-    for line in lines:
+    for line in c.title_lines:
         _lines(pdf, 8, line or " ", "C")
 
 
