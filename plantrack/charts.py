@@ -204,7 +204,7 @@ def series_figure(
     """
     fig = go.Figure()
     num = f",.{precision}f"
-    s = series.assign(_p=[_period(p) for p in series["period"]])
+    s = series.assign(_p=[_period(p) for p in series["period"]])  # type: ignore[misc]  # stubs: scalars only
     s = s.assign(end=[p.end for p in s["_p"]], _i=[p.index for p in s["_p"]])
     s = s.sort_values(["_i"], kind="stable")
     fig.add_scatter(

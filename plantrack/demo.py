@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -215,7 +216,9 @@ def _area_rows(ind: Indicator, reg: Registry, weights: dict[str, float]) -> list
     area_vals = {code: _clip(ind, path * (1 + off)) for code, off in offsets.items()}
     for code, vals in area_vals.items():
         rows += [(ind.id, code, str(p), float(v)) for p, v in zip(periods, vals, strict=True)]
-    mean = sum(weights[c] * v for c, v in area_vals.items()) / sum(weights.values())
+    mean = cast(
+        np.ndarray, sum(weights[c] * v for c, v in area_vals.items()) / sum(weights.values())
+    )
     rows += [
         (ind.id, district, str(p), float(v)) for p, v in zip(periods, _clip(ind, mean), strict=True)
     ]
@@ -248,7 +251,8 @@ def demo_batches(df: pd.DataFrame) -> list[tuple[datetime, pd.DataFrame]]:
     """
     out = []
     for end, part in df.groupby("period_end", sort=True):
-        when = datetime.combine(end + timedelta(days=20), datetime.min.time()).replace(hour=10)
+        end_day = cast(date, end)  # period_end holds dates
+        when = datetime.combine(end_day + timedelta(days=20), datetime.min.time()).replace(hour=10)
         out.append((when, part))
     return out
 

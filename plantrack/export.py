@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import overload
 
 import pandas as pd
 
@@ -18,6 +19,10 @@ CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@overload
+def escape_cell(value: str) -> str: ...
+@overload
+def escape_cell(value: object) -> object: ...
 def escape_cell(value: object) -> object:
     """A text that a spreadsheet would run as a formula (or silently turn into a number, as
     ``+86…``), made inert; anything else as is."""

@@ -66,7 +66,7 @@ def fmt_number(value: float | None, precision: int = 1, unit: str = "") -> str:
 
 def fmt_share(value: float | None, precision: int = 1) -> str:
     """A ratio (0.6) as a percentage (60.0%)."""
-    if _missing(value):
+    if value is None or _missing(value):
         return NO_VALUE
     return f"{value * 100:.{precision}f}%"
 

@@ -8,6 +8,7 @@ from the registry: name, plan, unit, attribute, lead department.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -69,7 +70,10 @@ def observations(
 def milestones_done(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
     upd = latest_updates(ws.store, as_of=as_of, known_on=known_on)
     done = upd[upd["status"] == "已完成"]
-    return {r.task_id: pd.Timestamp(r.status_date).date() for r in done.itertuples()}
+    return {
+        cast(str, r.task_id): pd.Timestamp(cast(date, r.status_date)).date()
+        for r in done.itertuples()
+    }
 
 
 def assessment_table(
@@ -113,13 +117,13 @@ def assessment_table(
 
 
 def _num(value: object) -> float | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
         return None
     return float(value)  # type: ignore[arg-type]
 
 
 def _text(value: object) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return None
     return str(value)
 

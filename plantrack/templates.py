@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 import pandas as pd
 
@@ -117,7 +118,7 @@ def _long_csv(rows: pd.DataFrame, period: Period, block: list[list[str]]) -> byt
     w.writerow([])
     w.writerow([*LONG_HEADERS, f"上期值（{previous(period)}）"])
     for r in rows.itertuples(index=False):
-        prev = "" if pd.isna(r.previous) else r.previous
+        prev = "" if pd.isna(cast(float | None, r.previous)) else r.previous
         w.writerow(
             [escape_cell(v) for v in (r.indicator, r.name, r.unit, r.area, r.area_name, r.period)]
             + ["", "", prev]
@@ -201,7 +202,8 @@ def _long_xlsx(
     wb, sh = _sheet(title, block, len(headers))
     _header(sh, headers)
     for r in rows.itertuples(index=False):
-        prev = None if pd.isna(r.previous) else float(r.previous)
+        previous_value = cast(float | None, r.previous)
+        prev = None if pd.isna(previous_value) else float(previous_value)
         line = [r.indicator, r.name, r.unit, r.area, r.area_name, r.period, None, None, prev]
         sh.append([escape_cell(v) for v in line])
         _style_row(sh, sh.max_row, {7, 8}, len(headers))
@@ -226,7 +228,11 @@ def _wide_xlsx(
     _header(sh, headers)
     areas = [ws.registry.areas.district, *ws.registry.areas.subareas]
     have = set(zip(rows["indicator"], rows["area"], strict=True))
-    prev = {(r.indicator, r.area): r.previous for r in rows.itertuples() if not pd.isna(r.previous)}
+    prev = {
+        (r.indicator, r.area): r.previous
+        for r in rows.itertuples()
+        if not pd.isna(cast(float | None, r.previous))
+    }
     for area in areas:
         line: list = [area.code, area.name]
         inputs = set()

@@ -131,7 +131,7 @@ def _robust(
     if stored.empty or clean.empty:
         return []
 
-    def season(df: pd.DataFrame) -> pd.Series:
+    def season(df: pd.DataFrame) -> np.ndarray:
         return np.where(df["indicator"].isin(flow_ids), df["period_idx"] % 4, -1)
 
     st = stored.dropna(subset=["period_idx", "value"]).assign(season=lambda d: season(d))

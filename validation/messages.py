@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from plantrack.config import Indicator, Plan
 from plantrack.ingest.report import Level, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def num(v: float | None) -> str:
@@ -26,7 +30,7 @@ class Context:
     district: str
     subareas: list[str]
     today: date
-    current: object = None  # pandas DataFrame of stored current values (indicator, area, …)
+    current: pd.DataFrame | None = None  # stored current values (indicator, area, …)
     settings: dict = field(default_factory=dict)
 
     def indicator_name(self, ind: str) -> str:

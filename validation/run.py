@@ -42,7 +42,7 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]},
         )
-    failures = []
+    failures: list[tuple[dict, list[int]]] = []
     for r in result.results:
         if r.success:
             continue
@@ -54,7 +54,7 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
             continue
         rids = [int(d["rid"]) for d in r.result.get("unexpected_index_list") or []]
         failures.append((meta, rids))
-    rank = {c: i for i, c in enumerate(CODE_ORDER)}
+    rank: dict[str | None, int] = {c: i for i, c in enumerate(CODE_ORDER)}
     failures.sort(key=lambda f: rank.get(f[0].get("code"), len(rank)))
     return failures
 

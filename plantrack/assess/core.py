@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 
@@ -178,8 +179,10 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
     if primary is not None:
         return out | {"verdict": Verdict.NA, "light": Light.GREY, "reason": primary}
     assert last is not None and base is not None and b is not None and t_star is not None
+    assert rule.target_value is not None
     x_star, x_b, x = float(rule.target_value), base[0], effective_value(rule, last)
-    comparator, tau = rule.effective_comparator, out["time_share"]
+    # never None for the target kind
+    comparator, tau = cast(str, rule.effective_comparator), out["time_share"]
     met, keep = is_met(x, x_star, comparator, rule.tolerance), x_star == x_b
     final = period_of_date(as_of).index >= t_star.index
     rho = math.nan if keep else (x - x_b) / (x_star - x_b)
@@ -231,6 +234,7 @@ def _assess_monitor(rule: Rule, last: Point | None, base: tuple | None) -> dict:
         if why is not None:
             reasons.append(why)
         else:
+            assert g_obs is not None  # observed_growth gives either a growth or a reason
             rate = rule.direction * g_obs
             if t_star is not None and t_idx > t_star.index:
                 reasons.append(Reason.LATEST_AFTER_TARGET)
@@ -257,7 +261,8 @@ def _assess_relative(rule: Rule, last: Point | None, reference: list[Point]) -> 
     ref = at_end(reference, last.period.index)
     if ref is None:
         return na | {"reason": Reason.NO_REFERENCE_VALUE}
-    met = is_met(last.value, ref.value, rule.effective_comparator, rule.tolerance)
+    # never None for the relative kind
+    met = is_met(last.value, ref.value, cast(str, rule.effective_comparator), rule.tolerance)
     reasons: list[str] = []
     return {
         "verdict": Verdict.REL_MET if met else Verdict.REL_MISSED,

@@ -310,7 +310,8 @@ def _output(t: _Table, k: dict, v: dict, area: np.ndarray) -> pd.DataFrame:
         "cagr_class": cls,
         "projected_value": _none(v["proj"], fin["p"]),
         "projected_period": np.where(fin["p"], k["T_str"], None),
-        "projected_meets": np.where(ev & fin["p"], met_array(v["proj"], *xs_cmp_tol), None),
+        # numpy's stubs do not take None (an object scalar at run time) in where()
+        "projected_meets": np.where(ev & fin["p"], met_array(v["proj"], *xs_cmp_tol), None),  # type: ignore[call-overload]
         "gap": _none(v["gap"], np.isfinite(v["gap"])),
         "reason": join_reasons(slots),
     }

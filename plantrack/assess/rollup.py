@@ -258,11 +258,12 @@ def rollup_gaps(
     both = rep.merge(computed, on=["indicator", "period"], suffixes=("_r", "_c"))
     r, c = both["value_r"].to_numpy(float), both["value_c"].to_numpy(float)
     with np.errstate(all="ignore"):
-        rel = np.abs(r - c) / np.abs(c)
+        rel: np.ndarray = np.abs(r - c) / np.abs(c)
     flagged = np.where(c == 0, r != 0, rel > threshold + 1e-9)
+    # numpy's stubs do not take None (an object scalar at run time) in where()
     out = pd.DataFrame(
         {"indicator": both["indicator"], "period": both["period"], "reported": r, "rolled_up": c,
-         "rel_diff": np.where(c == 0, None, rel).astype(object)}
+         "rel_diff": np.where(c == 0, None, rel).astype(object)}  # type: ignore[call-overload]
     )[flagged]  # fmt: skip
     return out.sort_values(["indicator", "period"]).reset_index(drop=True)
 

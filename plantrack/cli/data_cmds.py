@@ -36,7 +36,7 @@ def batches(args: argparse.Namespace) -> int:
     for b in df.itertuples():
         print(
             f"#{b.id:<4} {b.created_at:%Y-%m-%d %H:%M}  {b.status:<11} {b.user_name}  "
-            f"{b.file_name or ''}  共{b.n_rows}行：新增{b.n_new} 修订{b.n_revised} 未变{b.n_unchanged}"
+            f"{b.file_name or ''}  共{b.n_rows}行：新增{b.n_new} 修订{b.n_revised} 未变{b.n_unchanged}"  # type: ignore[str-bytes-safe]
         )
     return 0
 
@@ -54,8 +54,8 @@ def history(args: argparse.Namespace) -> int:
     for r in df.itertuples():
         value = "（删除）" if r.deleted else r.value
         print(
-            f"{r.area} {r.period} 第{r.revision}版 = {value}  批次#{r.batch_id} "
-            f"{r.recorded_at:%Y-%m-%d} {r.user_name} {r.reason or ''}"
+            f"{r.area} {r.period} 第{r.revision}版 = {value}  批次#{r.batch_id} "  # type: ignore[str-bytes-safe]
+            f"{r.recorded_at:%Y-%m-%d} {r.user_name} {r.reason or ''}"  # type: ignore[str-bytes-safe]
         )
     return 0
 

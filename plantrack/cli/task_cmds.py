@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -115,7 +116,9 @@ def tasks(args: argparse.Namespace) -> int:
     print(f"评估基准日 {as_of}：共 {len(table)} 项")
     for r in table.itertuples():
         soon = " ⏰30日内到期" if r.due_soon else ""
-        print(f"{MARKS[r.status]} {r.label:<12} {r.due}  {r.id:<36} {r.title}（{r.units}）{soon}")
+        print(
+            f"{MARKS[cast(str, r.status)]} {r.label:<12} {r.due}  {r.id:<36} {r.title}（{r.units}）{soon}"
+        )
     counts = table["status"].value_counts()
     print("合计：" + "，".join(f"{s} {int(counts.get(s, 0))}" for s in VERDICTS))
     return 0
@@ -131,7 +134,8 @@ def rates(args: argparse.Namespace) -> int:
         f"按期完成率 = 按期完成的任务数 / 完成时限在 {as_of} 及以前的任务数（多单位任务各计一次）"
     )
     for r in out.itertuples():
-        rate = "—" if r.rate is None or pd.isna(r.rate) else f"{r.rate:.0%}"
+        share = cast(float | None, r.rate)
+        rate = "—" if share is None or pd.isna(share) else f"{share:.0%}"
         print(
             f"{r.unit:<16} {rate:>5}  到期 {r.due}：按期 {r.done_on_time}，逾期完成 "
             f"{r.done_late}，逾期未完成 {r.overdue}，当日到期未完成 {r.due_open}；共 {r.total} 项"

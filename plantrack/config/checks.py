@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from plantrack.config.loader import Issue, Loc, line_of
-from plantrack.config.models import Indicator, Registry
+from plantrack.config.models import Indicator, Plan, Registry
 from plantrack.formula import FormulaError, formula_names
 from plantrack.periods import parse_period
 
@@ -19,7 +19,11 @@ def _ind(i: int, *rest: str | int) -> Loc:
 
 
 def check_unique(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
-    for kind, items in (("plans", reg.plans), ("indicators", reg.indicators)):
+    groups: tuple[tuple[str, Sequence[Plan | Indicator]], ...] = (
+        ("plans", reg.plans),
+        ("indicators", reg.indicators),
+    )
+    for kind, items in groups:
         seen: Counter[str] = Counter()
         for i, item in enumerate(items):
             seen[item.id] += 1

@@ -162,7 +162,7 @@ def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def _footer_rows(body: pd.DataFrame) -> pd.Series:
     """Notes under a table (``填表说明：…``, ``单位负责人：…``): one filled cell, with a colon."""
-    filled = body.ne("") & body.notna()
+    filled = body.ne("") & body.notna()  # type: ignore[arg-type]  # stubs: ne() takes no str
     single = filled.sum(axis=1) == 1
     first = body.iloc[:, 0].astype(str)
     return single & first.str.contains(r"[:：]|^注|^说明|^填表", regex=True)
@@ -174,6 +174,7 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     area_code = _cell_text(body[code_col]) if code_col is not None else None
     area_name = _cell_text(body[name_col]) if name_col is not None else None
     area = area_code if area_code is not None else area_name
+    assert area is not None  # a wide header has an area column (read.find_header)
     if area_code is not None and area_name is not None:
         area = area_code.where(area_code != "", area_name)
     c_area = code_col if code_col is not None else name_col

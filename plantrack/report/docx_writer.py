@@ -172,7 +172,7 @@ def _tasks(doc, c: ReportContent) -> None:
     if not s.overdue.empty:
         doc.add_paragraph("逾期未完成事项：")
         rows = [
-            [str(i + 1), r.title, r.units, r.deadline_text, r.label]
+            [str(i + 1), r.title, r.units, r.deadline_text, r.label]  # type: ignore[list-item]
             for i, r in enumerate(s.overdue.itertuples())
         ]
         _table(doc, ["序号", "事项", "责任单位", "完成时限", "状态"], rows, [2, 12, 10, 5, 6])
@@ -218,8 +218,8 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _text(doc, "\n".join(c.methods))
     doc.add_paragraph(f"指标配置哈希：{c.config_hash}")
     doc.add_paragraph(f"使用的上报批次：{'、'.join(str(b) for b in c.batch_ids) or '无'}")
-    rows = [
-        [str(b.id), f"{b.created_at:%Y-%m-%d %H:%M}", b.file_name or "", b.user_name, b.source]
+    rows: list[list[str]] = [
+        [str(b.id), f"{b.created_at:%Y-%m-%d %H:%M}", b.file_name or "", b.user_name, b.source]  # type: ignore[list-item]
         for b in c.batches.itertuples()
     ]
     _table(doc, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 5, 3])

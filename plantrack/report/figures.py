@@ -75,7 +75,7 @@ def indicator_chart(
             r = reference.assign(end=reference["period"].map(_end)).sort_values("end")
             ax.plot(r["end"], r["value"], "--", color="#7f7f7f", lw=1.5, label="参照值")
         _target_lines(ax, row)
-        ax.axvline(as_of, color="#555555", lw=0.8, ls=":")
+        ax.axvline(as_of, color="#555555", lw=0.8, ls=":")  # type: ignore[arg-type]  # a date axis
         ax.annotate(
             "评估基准日", (as_of, 1), xycoords=("data", "axes fraction"), fontsize=7,
             ha="right", va="top", color="#555555",
@@ -111,7 +111,8 @@ def _target_lines(ax, row: dict) -> None:
 
 def report_charts(content) -> list[tuple[str, bytes]]:
     """(caption, PNG) for every table indicator that has data, in table order."""
-    values, out = content.values, []
+    values = content.values
+    out: list[tuple[str, bytes]] = []
     mine = values[values["area"] == content.area]
     by_ind = {k: g for k, g in mine.groupby("indicator", sort=False)}
     for r in content.table.to_dict(orient="records"):

@@ -125,7 +125,7 @@ def problems(c: ReportContent) -> str:
         lines.append(f"其中约束性指标{len(binding)}个{short}，须作为问题重点研究。")
     missing = c.table[c.table["verdict"] == "无法评估"]
     if not missing.empty:
-        names = "、".join(f"“{r.name}”（{r.reason or '数据不足'}）" for r in missing.itertuples())
+        names = "、".join(f"“{r.name}”（{r.reason or '数据不足'}）" for r in missing.itertuples())  # type: ignore[str-bytes-safe]
         lines.append(f"另有{len(missing)}个指标数据不足、无法评估：{names}。")
     return "\n".join(lines)
 

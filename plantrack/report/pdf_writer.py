@@ -140,7 +140,7 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
         _table(pdf, ["类别", *STATUSES, "合计"], rows, size=9)
         if not s.overdue.empty:
             rows = [
-                [str(i + 1), r.title, r.units, r.deadline_text, r.label]
+                [str(i + 1), r.title, r.units, r.deadline_text, r.label]  # type: ignore[list-item]
                 for i, r in enumerate(s.overdue.itertuples())
             ]
             _table(
@@ -153,7 +153,7 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _para(pdf, "\n".join(c.methods), size=9.5)
     _para(pdf, f"指标配置哈希：{c.config_hash}", size=9.5)
     rows = [
-        [str(b.id), f"{b.created_at:%Y-%m-%d %H:%M}", b.file_name or "", b.user_name, b.source]
+        [str(b.id), f"{b.created_at:%Y-%m-%d %H:%M}", b.file_name or "", b.user_name, b.source]  # type: ignore[list-item]
         for b in c.batches.itertuples()
     ]
     _table(pdf, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 5, 3], size=8)

@@ -94,7 +94,7 @@ def _frame_sheet(wb: Workbook, title: str, df: pd.DataFrame, names: dict | None 
 def build_xlsx(c: ReportContent) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    about = [
+    about: list[list[Any]] = [
         ["报告", c.title],
         ["评估基准日", c.as_of],
         ["数据截至（只用该日及以前入库的数据）", c.known_on],

@@ -34,7 +34,10 @@ def connect(
     """Open ``path`` (waiting for a lock up to ``timeout`` s) and close it afterwards."""
     deadline = time.monotonic() + timeout
     delay = 0.02
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config)

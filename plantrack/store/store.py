@@ -257,7 +257,8 @@ class Store:
             raise StoreError(f"内部错误：未知的列 {sorted(unknown)}")
         cols = ", ".join(columns)
         inner = ", ".join(dict.fromkeys([*columns, "period_end", "deleted"]))
-        where, params = ["TRUE"], []
+        where = ["TRUE"]
+        params: list[object] = []
         if known_on is not None:
             where.append("recorded_at < CAST(? AS DATE) + INTERVAL 1 DAY")
             params.append(known_on)

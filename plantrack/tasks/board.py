@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -90,9 +90,9 @@ def board_items(ws: Workspace) -> pd.DataFrame:
 
 
 def _as_date(value: object) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    if value is None or (not isinstance(value, date) and pd.isna(value)):  # type: ignore[call-overload]
         return None
-    return pd.Timestamp(value).date()
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
 def _done_on(ws: Workspace, items: pd.DataFrame, latest: pd.DataFrame, as_of: date,
@@ -102,16 +102,17 @@ def _done_on(ws: Workspace, items: pd.DataFrame, latest: pd.DataFrame, as_of: da
     late: dict[date, list[str]] = {}
     due = dict(zip(items["id"], items["due"], strict=True))
     for r in latest.itertuples():
-        if r.status != UPDATE_DONE or r.task_id not in due:
+        task_id, status_date = cast(str, r.task_id), cast(date, r.status_date)
+        if r.status != UPDATE_DONE or task_id not in due:
             continue
-        done[r.task_id] = r.status_date
-        if r.status_date > due[r.task_id]:
-            late.setdefault(due[r.task_id], []).append(r.task_id)
+        done[task_id] = status_date
+        if status_date > due[task_id]:
+            late.setdefault(due[task_id], []).append(task_id)
     for when, ids in late.items():  # one query per distinct due date with a late update
         snap = latest_updates(ws.store, when, known_on)
         snap = snap[snap["task_id"].isin(ids) & (snap["status"] == UPDATE_DONE)]
         for r in snap.itertuples():
-            done[r.task_id] = _as_date(r.status_date)  # type: ignore[assignment]
+            done[cast(str, r.task_id)] = _as_date(r.status_date)  # type: ignore[assignment]
     return done
 
 
@@ -138,7 +139,7 @@ def task_table(ws: Workspace, as_of: date, known_on: date | None = None) -> pd.D
 
     def pick(col: str) -> pd.Series:
         values = [
-            None if i not in last.index or pd.isna(last.at[i, col]) else last.at[i, col]
+            None if i not in last.index or pd.isna(last.at[i, col]) else last.at[i, col]  # type: ignore[arg-type]
             for i in out["id"]
         ]
         return pd.Series(values, index=out.index, dtype=object)

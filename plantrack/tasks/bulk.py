@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -77,7 +77,8 @@ def template_bytes(ws: Workspace, plan: str | None = None, unit: str | None = No
     sheet.title = SHEET
     sheet.append(HEADERS)
     for r in items.itertuples():
-        sheet.append([r.id, r.title, "、".join(r.unit_list), r.deadline_text, None, None, None])
+        units = "、".join(cast(list[str], r.unit_list))
+        sheet.append([r.id, r.title, units, r.deadline_text, None, None, None])
     last = sheet.max_row + EXTRA_ROWS
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for col, width in enumerate(WIDTHS, start=1):
