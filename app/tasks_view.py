@@ -67,6 +67,7 @@ def filters(ws: Workspace, table: pd.DataFrame) -> tuple[pd.DataFrame, str | Non
         list(tb.VERDICTS),
         key="tasks_status",
         placeholder=t("tasks.filter.all"),
+        format_func=lambda v: t(f"verdict.{v}"),
     )
     part = tb.filter_table(table, plan=plan or None, unit=unit or None, statuses=statuses)
     return part, plan or None, unit or None
@@ -77,14 +78,14 @@ def summary(table: pd.DataFrame) -> None:
     cols[0].metric(t("tasks.count.total"), len(table))
     counts = table["status"].value_counts()
     for col, status in zip(cols[1:5], tb.VERDICTS, strict=True):
-        col.metric(f"{DOTS[status]} {status}", int(counts.get(status, 0)))
+        col.metric(f"{DOTS[status]} {t(f'verdict.{status}')}", int(counts.get(status, 0)))
     cols[5].metric(f"🟡 {t('tasks.count.soon')}", int(table["due_soon"].sum()))
 
 
 def _evidence_text(value: object) -> str:
     if not isinstance(value, str) or not value:
         return ""
-    return "📎 附件（见进展记录）" if value.startswith("file:") else value
+    return t("tasks.evidence.file") if value.startswith("file:") else value
 
 
 def _styled(part: pd.DataFrame) -> pd.io.formats.style.Styler:

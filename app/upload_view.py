@@ -16,9 +16,9 @@ from plantrack import upload
 from plantrack.ingest.files import sha256
 from plantrack.ingest.preview import editor_rows, preview
 from plantrack.ingest.report import LEVEL_NAMES
-from plantrack.periods import parse_period, period_of_date
+from plantrack.periods import parse_period
 from plantrack.store import StoreError
-from plantrack.templates import build_template, departments, editor_csv, previous
+from plantrack.templates import build_template, default_period, departments, editor_csv
 from plantrack.workspace import Workspace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,7 @@ def user_box() -> str:
 
 def template_download(ws: Workspace) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    default = str(previous(period_of_date(date.today())))
+    default = str(default_period(ws, date.today()))
     text = c1.text_input(t("upload.template.period"), value=default, key="upload.tpl.period")
     layout = c2.radio(
         t("upload.template.layout"),
@@ -199,7 +199,7 @@ def corrections(ws: Workspace, user: str) -> upload.UploadResult | None:
         key="upload.edit.ind",
         format_func=lambda i: ws.indicators[i].name,
     )
-    default = str(previous(period_of_date(date.today())))
+    default = str(default_period(ws, date.today()))
     period = parse_period(
         c2.text_input(t("upload.edit.period"), value=default, key="upload.edit.period")
     )

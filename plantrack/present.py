@@ -64,6 +64,14 @@ def fmt_number(value: float | None, precision: int = 1, unit: str = "") -> str:
     return f"{text} {unit}".rstrip() if unit else text
 
 
+def fmt_change(value: float | None, precision: int = 1, unit: str = "") -> str:
+    """A difference of two values: for a percentage it is in 百分点 (41% − 39% = 2 个百分点)."""
+    if unit == "%":
+        text = fmt_number(value, precision)
+        return text if text == "—" else f"{text} 个百分点"
+    return fmt_number(value, precision, unit)
+
+
 def fmt_share(value: float | None, precision: int = 1) -> str:
     """A ratio (0.6) as a percentage (60.0%)."""
     if value is None or _missing(value):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import cast
 
 import pandas as pd
 
 from plantrack.export import escape_cell
-from plantrack.periods import Period
+from plantrack.periods import Period, period_of_date
 from plantrack.workspace import Workspace
 
 LONG_HEADERS = ["指标代码", "指标名称", "单位", "地区代码", "地区", "报告期", "数值", "备注"]
@@ -35,6 +36,15 @@ def previous(period: Period) -> Period:
         if period.quarter > 1
         else Period(period.year - 1, 4)
     )
+
+
+def default_period(ws: Workspace, today: date) -> Period:
+    """The quarter a statistician reports now: the last one ended, but not past the end of
+    the latest plan that has indicators (a template outside every plan would be all errors)."""
+    last = previous(period_of_date(today))
+    with_indicators = {i.plan for i in ws.registry.indicators}
+    ends = [p.end_year for p in ws.registry.plans if p.id in with_indicators]
+    return min(last, Period(max(ends), 4)) if ends else last
 
 
 def period_label(period: Period) -> str:

@@ -242,3 +242,11 @@ def test_areas_figure_sorted_best_first_with_district_line():
     assert fig.layout.shapes[0].x0 == 5.5
     down = areas_figure(rows, None, "%", direction=-1)
     assert list(down.data[0].y) == ["甲", "丙", "乙"]
+
+
+def test_a_change_of_a_percentage_is_in_percentage_points():
+    from plantrack.present import fmt_change
+
+    assert fmt_change(1.11, 2, "%") == "1.11 个百分点"
+    assert fmt_change(2.5, 1, "人") == "2.5 人"
+    assert fmt_change(None, 1, "%") == "—"

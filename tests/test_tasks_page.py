@@ -142,3 +142,13 @@ def test_english(app_env: Path) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "Tasks and milestones"
+
+
+def test_english_status_words(app_env: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "tasks.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    labels = " ".join(m.label for m in at.metric)
+    assert "逾期" not in labels and "已完成" not in labels
+    assert "Overdue" in labels or "overdue" in labels.lower()

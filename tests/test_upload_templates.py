@@ -127,3 +127,13 @@ def test_template_per_department(demo_copy):
     assert leads and all("区残联" in lead for lead in leads.values())
     sh = sheet(build_template(demo_copy, Period(2024), department="区残联"))
     assert sh["D2"].value == "区残联" and "区残联" in sh["A1"].value
+
+
+def test_default_period_stays_inside_the_plans(demo_ws):
+    from datetime import date
+
+    from plantrack.periods import Period
+    from plantrack.templates import default_period
+
+    assert default_period(demo_ws, date(2024, 5, 10)) == Period(2024, 1)
+    assert default_period(demo_ws, date(2026, 11, 28)) == Period(2025, 4)  # plans end in 2025

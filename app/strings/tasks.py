@@ -1,6 +1,7 @@
 """Strings of the task page (任务进展)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "tasks.evidence.file": ("📎 附件（见进展记录）", "📎 attachment (see the update history)"),
     "tasks.title": ("任务与里程碑进展", "Tasks and milestones"),
     "tasks.caption": (
         "状态按评估基准日判定：已完成（按期）、逾期完成、进行中（未到完成时限）、逾期（已过完成时限仍未完成）。"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plantrack.periods import parse_period, years_between
-from plantrack.present import fmt_number, fmt_share
+from plantrack.present import fmt_change, fmt_number, fmt_share
 from plantrack.report.rows import num, text
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _remaining(r: dict, c: ReportContent) -> str:
     if years <= 0:
         return ""
     step = (target - latest) / years
-    return f"，剩余{years:g}年需年均变动{fmt_number(step, int(r['precision']) + 1, r['unit'])}"
+    return f"，剩余{years:g}年需年均变动{fmt_change(step, int(r['precision']) + 1, r['unit'])}"
 
 
 def next_steps(c: ReportContent) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.present import fmt_number, fmt_share, fmt_target
+from plantrack.present import fmt_change, fmt_number, fmt_share, fmt_target
 from plantrack.workspace import Workspace
 
 COLUMNS = [
@@ -70,7 +70,7 @@ def note(r: dict, p: int, unit: str) -> str:
         parts.append(str(r["reason"]))
     gap = num(r.get("gap"))
     if r["kind"] == "relative" and gap is not None:
-        parts.append(f"与参照值相差 {fmt_number(gap, p, unit)}")
+        parts.append(f"与参照值相差 {fmt_change(gap, p, unit)}")
     proj = num(r.get("projected_value"))
     meets = r.get("projected_meets")
     if (
