@@ -1,24 +1,37 @@
 """The assessment table the overview, the CLI and the report share.
 
 Reads the current values (optionally as known on a date), rolls 街道 up to the district
-(methods.md §5), assesses every indicator (plantrack.assess) and joins what readers need
-from the registry: name, plan, unit, attribute, lead department.
+(methods.md §5: a period enters the district only once every 街道 has reported it), assesses
+every indicator (plantrack.assess) and joins what readers need from the registry: name, plan,
+unit, attribute, lead department.
+
+Targets and baselines in the plans are district figures. For a 街道: a target of an indicator
+that sums to the district (a count such as 街道数) is a district total and is not applied
+(无法评估, reason :data:`DISTRICT_TOTAL`); rates and per-capita targets apply as written. The
+configured baseline is used only for the district; a 街道's baseline is its own observation
+at the base period.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from plantrack.assess import RollupSpec, Rule, assess_frame, roll_up
 from plantrack.config import Indicator
 from plantrack.periods import parse_period
-from plantrack.store.task_updates import latest_updates
+from plantrack.tasks.board import done_dates
 from plantrack.workspace import Workspace
 
 DIRECTION = {"up": 1, "down": -1}
+DISTRICT_TOTAL = "目标为全区合计，街道不单独评估"
+
+
+def district_total_target(ind: Indicator) -> bool:
+    """Whether the indicator's target is a district total (a summed count) no 街道 is held to."""
+    return ind.kind == "target" and ind.rollup.method == "sum" and ind.target is not None
 
 
 def annual_baseline(ind: Indicator) -> float | None:
@@ -28,18 +41,23 @@ def annual_baseline(ind: Indicator) -> float | None:
     return ind.baseline.value / (ind.baseline.span_years or 1)
 
 
-def rule_for(ind: Indicator, ws: Workspace) -> Rule:
-    """The assessment's view of one indicator (config → plain rule)."""
+def rule_for(ind: Indicator, ws: Workspace, area: str | None = None) -> Rule:
+    """The assessment's view of one indicator in ``area`` (default the district).
+
+    For a 街道 the configured (district) baseline is not used, and a district-total target
+    (:func:`district_total_target`) is left out (module docstring).
+    """
     plan = ws.plans[ind.plan]
     t = ind.target
     base_text = ind.baseline.period if ind.baseline else plan.base_period
+    street = area is not None and area != ws.district
     return Rule(
         id=ind.id,
         kind=ind.kind,
         direction=DIRECTION[ind.direction],
         base_period=parse_period(base_text) if base_text else None,
-        base_value=annual_baseline(ind),
-        target_value=t.value if t else None,
+        base_value=None if street else annual_baseline(ind),
+        target_value=None if t is None or (street and district_total_target(ind)) else t.value,
         target_period=parse_period(t.period) if t else None,
         comparator=t.comparator if t else None,
         tolerance=t.tolerance if t else 0.0,
@@ -64,16 +82,13 @@ def observations(
     """Current values with district roll-ups (column ``source``: reported / rollup)."""
     cols = ("indicator", "area", "period", "value", "batch_id", "revision")
     obs = ws.store.current(as_of=as_of, known_on=known_on, columns=cols)
-    return roll_up(obs, rollup_specs(ws), ws.district)
+    subareas = [a.code for a in ws.registry.areas.subareas]
+    return roll_up(obs, rollup_specs(ws), ws.district, subareas=subareas)
 
 
 def milestones_done(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
-    upd = latest_updates(ws.store, as_of=as_of, known_on=known_on)
-    done = upd[upd["status"] == "已完成"]
-    return {
-        cast(str, r.task_id): pd.Timestamp(cast(date, r.status_date)).date()
-        for r in done.itertuples()
-    }
+    """Done date of each milestone (and task): the task board's rule, :func:`done_dates`."""
+    return done_dates(ws, as_of, known_on)
 
 
 def assessment_table(
@@ -89,7 +104,7 @@ def assessment_table(
     if obs is None:
         obs = observations(ws, as_of=as_of, known_on=known_on)
     inds = [i for i in ws.registry.indicators if plan is None or i.plan == plan]
-    rules = [rule_for(i, ws) for i in inds]
+    rules = [rule_for(i, ws, area) for i in inds]
     frame = assess_frame(
         rules,
         obs[obs["area"] == area],
@@ -100,19 +115,22 @@ def assessment_table(
     frame = frame[frame["area"] == area]
     meta = pd.DataFrame(
         {
-            "indicator": [i.id for i in inds],
-            "name": [i.name for i in inds],
-            "plan": [i.plan for i in inds],
-            "unit": [i.unit for i in inds],
-            "attribute": [i.attribute for i in inds],
-            "lead": ["、".join(i.lead) for i in inds],
-            "precision": [i.precision for i in inds],
-            "order": range(len(inds)),
+            "indicator": pd.Series([i.id for i in inds], dtype=object),
+            "name": pd.Series([i.name for i in inds], dtype=object),
+            "plan": pd.Series([i.plan for i in inds], dtype=object),
+            "unit": pd.Series([i.unit for i in inds], dtype=object),
+            "attribute": pd.Series([i.attribute for i in inds], dtype=object),
+            "lead": pd.Series(["、".join(i.lead) for i in inds], dtype=object),
+            "precision": pd.Series([i.precision for i in inds], dtype=np.int64),
+            "order": pd.Series(range(len(inds)), dtype=np.int64),
         }
-    )
+    )  # object keys: a plan without indicators merges as an empty table, not float vs object
     out = meta.merge(frame.drop(columns=["kind"], errors="ignore"), on="indicator", how="left")
     kinds = {i.id: i.kind for i in inds}
-    out["kind"] = out["indicator"].map(kinds)
+    out["kind"] = out["indicator"].map(kinds).astype(object)
+    if area != ws.district:
+        total = out["indicator"].isin([i.id for i in inds if district_total_target(i)])
+        out.loc[total, "reason"] = DISTRICT_TOTAL
     return out.sort_values("order", ignore_index=True)
 
 

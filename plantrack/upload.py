@@ -23,10 +23,12 @@ from plantrack.ingest.normalise import Vocabulary, normalise
 from plantrack.ingest.read import read_table
 from plantrack.ingest.report import Problem, Report
 from plantrack.store import LoadSummary, StoreError
+from plantrack.store.store import SEEN_COLUMN, StaleCheckError
 from plantrack.workspace import Workspace
 
 Progress = Callable[[str], None]
 STORE_COLUMNS = ["indicator", "area", "period", "period_end", "value", "note"]
+KEY = ["indicator", "area", "period"]
 EXIT = {"valid": 0, "loaded": 0, "unreadable": 2}
 
 
@@ -61,8 +63,11 @@ class UploadResult:
         return out
 
     def store_rows(self) -> pd.DataFrame:
+        """The rows to store, with the revision the check saw of each (``prev_revision``),
+        so that a load after someone else's changes is refused instead of overwriting them."""
         assert self.rows is not None
-        return self.rows[STORE_COLUMNS]
+        cols = [*STORE_COLUMNS, SEEN_COLUMN] if SEEN_COLUMN in self.rows.columns else STORE_COLUMNS
+        return self.rows[cols]
 
 
 def _limit() -> int:
@@ -167,6 +172,9 @@ def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
     assert rows is not None
     wanted = set(rows.loc[rows["indicator_ok"], "indicator"].unique())
     wanted |= {ind.rollup.weight or "common.population" for ind in ws.registry.indicators}
+    # one read: the values the checks compare with and the revisions load() will insist on
+    latest = ws.store.current(indicators=sorted(wanted), with_deleted=True)
+    current = latest[~latest["deleted"].astype(bool)].drop(columns="deleted")
     ctx = Context(
         file=result.file,
         indicators=ws.indicators,
@@ -175,10 +183,13 @@ def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
         district=ws.district,
         subareas=[a.code for a in ws.registry.areas.subareas],
         today=today,
-        current=ws.store.current(indicators=sorted(wanted)),
+        current=current.reset_index(drop=True),
         settings=ws.registry.validation.model_dump(),
     )
     result.report.add(validate(rows, ctx, spec_from_registry(ws.registry, today)))
+    seen = latest.set_index(KEY)["revision"]
+    keys = pd.MultiIndex.from_frame(rows[KEY].astype(object))
+    rows[SEEN_COLUMN] = pd.array(seen.reindex(keys).to_numpy(), dtype="Int64")
     result.timings["validate"] = time.perf_counter() - t
 
 
@@ -255,6 +266,8 @@ def load(
                     reason=reason,
                 )
                 result.timings["load"] = time.perf_counter() - t
+        except StaleCheckError as exc:  # changed by someone else since the check
+            refusal = f"文件 {result.file}：{exc}"
         except StoreError as exc:
             refusal = f"文件 {result.file} 未入库：{exc}"
         except Exception as exc:  # noqa: BLE001 — the transaction was rolled back; say so

@@ -1,7 +1,8 @@
 """A workspace: the registry, its tasks and the database, opened together.
 
 The CLI, the dashboard and the tests all start here. Opening the demo workspace generates
-the demo database on first use; a real database starts empty.
+the demo database on first use; a real database starts empty (read-only commands of the CLI
+refuse a missing one instead of creating it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from plantrack import demo
 from plantrack.config import Indicator, Plan, Registry, config_hash, load_config
 from plantrack.settings import Settings, resolve
 from plantrack.store import Store
+from plantrack.store.store import missing_database
 from plantrack.tasks.registry import ResolvedTask, load_tasks
 
 
@@ -59,15 +61,26 @@ class Workspace:
 
 
 def open_workspace(
-    db: str | Path | None = None, config: str | Path | None = None, settings: Settings | None = None
+    db: str | Path | None = None,
+    config: str | Path | None = None,
+    settings: Settings | None = None,
+    *,
+    create: bool = True,
 ) -> Workspace:
-    """Load the registry and open (creating if needed) the database it goes with."""
+    """Load the registry and open the database it goes with.
+
+    A missing demo database is generated. A missing real database is created empty when
+    ``create`` (the dashboard, commands that write); otherwise it is an error, so a mistyped
+    ``--db`` on a read command does not leave a new empty file behind.
+    """
     settings = settings or resolve(db, config)
     registry = load_config(settings.config_path)
     store = Store(settings.db_path)
     ws = Workspace(settings, registry, store, config_hash(settings.config_path))
     if settings.demo and not settings.db_path.exists():
         fill_demo(ws)
+    elif not create and not settings.db_path.exists():
+        raise missing_database(settings.db_path)
     else:
         store.ensure_schema()
     return ws

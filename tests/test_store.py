@@ -198,3 +198,74 @@ def test_same_file_twice_is_refused_inside_the_transaction(store):
     with pytest.raises(StoreError, match="已经作为批次 1 入库"):
         store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", sha256="ab" * 32)
     assert store.counts() == before
+
+
+def test_load_refuses_values_changed_since_they_were_checked(store):
+    """A ``prev_revision`` column (what the check saw) is compared inside the transaction."""
+    from plantrack.store.store import StaleCheckError
+
+    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    checked = rows(("a", "x", "2023Q1", 1.5), ("a", "x", "2023Q2", 2.0))
+    checked["prev_revision"] = pd.array([1, None], dtype="Int64")  # as seen by the check
+    store.load(rows(("a", "x", "2023Q2", 7.0)), user="乙", source="t")  # meanwhile
+    before = (store.counts(), store.data_version(), store.current().to_dict())
+    with pytest.raises(
+        StaleCheckError, match=r"已被他人修改（1 个数值），未入库。请重新检查后再上传。"
+    ):
+        store.load(checked, user="甲", source="t", reason="更正")
+    assert (store.counts(), store.data_version(), store.current().to_dict()) == before
+    checked["prev_revision"] = pd.array([1, 1], dtype="Int64")  # checked again
+    s = store.load(checked, user="甲", source="t", reason="更正")
+    assert (s.new, s.revised) == (0, 2)
+
+
+def test_load_with_matching_revisions_and_tombstones_is_accepted(store):
+    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    store.load(rows(("a", "x", "2023Q1", None)), user="u", source="t", reason="删除")
+    latest = store.current(with_deleted=True)
+    assert latest[["revision", "deleted"]].values.tolist() == [[2, True]]
+    assert store.current().empty
+    again = rows(("a", "x", "2023Q1", 3.0))
+    again["prev_revision"] = pd.array([2], dtype="Int64")
+    assert store.load(again, user="u", source="t").new == 1
+
+
+def test_rollback_checks_later_revisions_in_its_own_write_transaction(store, monkeypatch):
+    """Another load between the rollback's checks and its write cannot slip through: the
+    checks, the reading of prior values and the restoring batch share one transaction."""
+    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    b2 = store.load(rows(("a", "x", "2023Q1", 9.0)), user="u", source="t")
+    opened: list[bool] = []
+    import plantrack.store.store as mod
+
+    original = mod.connect
+
+    def spy(path, read_only=False, timeout=8.0):
+        opened.append(read_only)
+        return original(path, read_only=read_only, timeout=timeout)
+
+    monkeypatch.setattr(mod, "connect", spy)
+    r = store.rollback(b2.batch_id, user="admin", reason="误报")
+    monkeypatch.undo()
+    assert opened[-1] is False and True not in opened  # no separate read-only look first
+    assert r.revised == 1 and store.current()["value"].tolist() == [1.0]
+    assert b1.batch_id not in set(store.batches().query("status == 'rolled_back'")["id"])
+
+
+def test_rollback_refusal_leaves_nothing(store):
+    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t")
+    before = (store.counts(), store.data_version(), store.batches().to_dict())
+    with pytest.raises(StoreError, match="又被修订过"):
+        store.rollback(b1.batch_id, user="u", reason="r")
+    with pytest.raises(StoreError, match="不存在"):
+        store.rollback(99, user="u", reason="r")
+    assert (store.counts(), store.data_version(), store.batches().to_dict()) == before
+
+
+def test_reading_a_missing_database_is_an_error_and_creates_nothing(tmp_path):
+    path = tmp_path / "typo" / "nope.duckdb"
+    for read in (Store(path).counts, Store(path).batches, Store(path).current):
+        with pytest.raises(StoreError, match=r"数据库文件 .*nope\.duckdb 不存在。请检查 --db"):
+            read()
+    assert not path.parent.exists()

@@ -182,3 +182,11 @@ def test_rates_and_filters_on_demo(demo_ws: Workspace) -> None:
     assert r["due"] == r["done_on_time"] + r["done_late"] + r["overdue"] + r["due_open"]
     plan = filter_table(table, plan="decisions2022", statuses=["已完成", "逾期完成", "逾期"])
     assert set(plan["plan"]) <= {"decisions2022"} and len(plan) <= 2
+
+
+def test_unit_spellings_are_merged(demo_ws: Workspace) -> None:
+    table = task_table(demo_ws, date(2022, 12, 31))
+    units = {u for us in table["unit_list"] for u in us}
+    assert "区卫生健康局" in units and "区卫健局" not in units
+    rates = department_rates(table, date(2022, 12, 31))
+    assert (rates["unit"] == "区卫生健康局").sum() == 1

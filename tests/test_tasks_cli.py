@@ -43,7 +43,12 @@ def test_tasks_lists_everything(demo_copy: Workspace) -> None:
     kinds = [r["kind"] for r in rows.values()]
     assert kinds.count("task") == 64 and kinds.count("decision") == 2
     t13 = rows["openness2022.t13"]
-    assert t13["units"] == ["区司法局", "区行政审批局", "区大数据局", "各相关部门"]
+    assert t13["units"] == [
+        "区司法局",
+        "区行政审批服务局",
+        "区大数据局",
+        "各相关部门",
+    ]  # merged spelling
     for key in ("plan", "title", "deadline_text", "due", "status", "overdue"):
         assert key in t13
     assert all(r["overdue"] == (r["status"] == "逾期") for r in rows.values())

@@ -154,3 +154,44 @@ def test_load_works_between_short_reads_of_another_process(ws):
     finally:
         reader.wait(timeout=30)
     assert r.outcome == "loaded", r.message
+
+
+STALE = "数据在检查后已被他人修改（1 个数值），未入库。请重新检查后再上传。"
+
+
+def test_load_after_someone_else_changed_the_value_is_refused(ws):
+    """甲 checks 120 (no warnings); 乙 checks and loads 125; 甲's load must not overwrite it."""
+    one = dict(indicator="fitness.fitness_events", area="市中区", period="2024Q1")
+    jia = upload.check(ws, csv_bytes([row(**one, value=120)]), "甲.csv", user="甲")
+    assert jia.outcome == "valid" and not jia.report.warnings
+    assert jia.store_rows()["prev_revision"].isna().all()  # nothing stored when 甲 checked
+    yi = upload.check(ws, csv_bytes([row(**one, value=125)]), "乙.csv", user="乙")
+    assert upload.load(ws, yi, user="乙").outcome == "loaded"
+
+    before = snapshot(ws)
+    jia = upload.load(ws, jia, user="甲")
+    assert jia.outcome == "refused" and jia.exit_code == 1 and jia.summary is None
+    assert STALE in jia.message and "甲.csv" in jia.message
+    assert jia.to_dict()["message"] == jia.message
+    assert snapshot(ws) == before
+    assert ws.store.current()["value"].tolist() == [125.0]
+
+    again = upload.check(ws, csv_bytes([row(**one, value=120)]), "甲.csv", user="甲")
+    assert {p.code for p in again.report.warnings} == {"revision"}  # now 甲 sees 乙's value
+    assert upload.load(ws, again, user="甲").outcome == "refused"  # a reason is needed
+    again = upload.check(ws, csv_bytes([row(**one, value=120)]), "甲.csv", user="甲")
+    done = upload.load(ws, again, user="甲", accept_warnings=True, reason="核实后更正")
+    assert done.outcome == "loaded" and done.summary.revised == 1
+
+
+def test_check_records_the_revision_it_saw_including_a_tombstone(ws):
+    one = dict(indicator="fitness.fitness_events", area="市中区", period="2024Q1")
+    upload.load(ws, upload.check(ws, csv_bytes([row(**one, value=3)]), "a.csv"), user="u")
+    r = upload.check(ws, csv_bytes([row(**one, value=4)]), "b.csv")
+    assert r.store_rows()["prev_revision"].tolist() == [1]
+    tomb = r.store_rows().assign(value=None, prev_revision=1)
+    ws.store.load(tomb, user="u", source="t", reason="删除")
+    r = upload.check(ws, csv_bytes([row(**one, value=4)]), "b.csv")
+    assert r.store_rows()["prev_revision"].tolist() == [2]
+    r = upload.load(ws, r, user="u", accept_warnings=bool(r.report.warnings), reason="恢复")
+    assert r.outcome == "loaded", r.message

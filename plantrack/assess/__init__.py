@@ -14,6 +14,7 @@ from plantrack.assess.rollup import (
     RollupSpec,
     rank_areas,
     roll_up,
+    rollup_coverage,
     rollup_gaps,
 )
 from plantrack.assess.rules import (
@@ -47,6 +48,7 @@ __all__ = [
     "project",
     "rank_areas",
     "roll_up",
+    "rollup_coverage",
     "rollup_gaps",
     "time_share",
 ]

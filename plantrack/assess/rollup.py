@@ -11,10 +11,18 @@ Series of different frequencies meet by period end: a weight or component missin
 period is taken from its latest value up to three quarters earlier (population is annual,
 rates and counts are often quarterly: 2023Q1–Q3 use the 2022 population, 2023Q4 the 2023 one).
 
+Completeness: given the registry's sub-areas (``subareas``), the district is rolled up
+only over them, and only for a period to which every one of them contributed (``sum``: a
+value; ``weighted_mean``: a value and a weight; ``formula``: every component, within the
+staleness window above). A period some 街道 have not reported yet gets no district value, so
+the last complete period stays the district's latest; :func:`rollup_coverage` says how many
+contributed. Without ``subareas`` every reporting area counts and no period is left out.
+
 Formulas are parsed and evaluated by :mod:`plantrack.formula` (ids, numbers, + - * /,
 parentheses; anything else is a ``FormulaError``, a ValueError). A value reported directly
-wins over a computed one. Periods are returned in canonical form (``2023Q1``, ``2023``);
-computed values that are not finite (a division by zero) are dropped.
+wins over a computed one ending at the same period end (a reported ``2023Q4`` over a
+computed ``2023`` and the other way round). Periods are returned in canonical form
+(``2023Q1``, ``2023``); computed values that are not finite (a division by zero) are dropped.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from plantrack.periods import parse_period
 
 METHODS = ("sum", "weighted_mean", "formula", "none")
 _COLUMNS = ["indicator", "area", "period", "value"]
+_N = "n_areas"  # internal: sub-areas behind a district roll-up
 _STALE = 3  # quarters: a weight or component may come from up to 3 quarters before the period
 
 
@@ -84,16 +93,32 @@ def _period_index(periods: pd.Series) -> np.ndarray:
     return periods.map(index).to_numpy(dtype=np.int64)
 
 
-def _sums(sub: pd.DataFrame, ids: list[str], district: str) -> list[pd.DataFrame]:
+def _ends(periods: pd.Series) -> np.ndarray:
+    """Quarter index of each period's end, -1 where the text is not a period."""
+    index = {}
+    for text in pd.unique(periods):
+        period = parse_period(text)
+        index[text] = -1 if period is None else period.index
+    return periods.map(index).to_numpy(dtype=np.int64)
+
+
+def _sums(sub: pd.DataFrame, ids: list[str], district: str, count: bool) -> list[pd.DataFrame]:
     """District = Σ sub-areas, for every ``sum`` indicator at once."""
     if not ids:
         return []
-    totals = sub.groupby(["indicator", "period"])["value"].sum(min_count=1)
-    totals = totals[totals.index.get_level_values(0).isin(ids)]
-    return [_district_rows(totals, district)]
+    groups = sub.groupby(["indicator", "period"])
+    totals = groups["value"].sum(min_count=1)
+    keep = totals.index.get_level_values(0).isin(ids)
+    n = None
+    if count:  # sub-areas with a value
+        n = sub["area"].where(sub["value"].notna()).groupby(groups.ngroup()).nunique()
+        n = n.reindex(np.arange(len(totals)), fill_value=0).set_axis(totals.index)[keep]
+    return [_district_rows(totals[keep], district, n)]
 
 
-def _weighted(sub: pd.DataFrame, specs: list[RollupSpec], district: str) -> list[pd.DataFrame]:
+def _weighted(
+    sub: pd.DataFrame, specs: list[RollupSpec], district: str, count: bool
+) -> list[pd.DataFrame]:
     """District = Σ w·x / Σ w, for every ``weighted_mean`` indicator at once."""
     weight_of = {s.id: s.weight for s in specs}
     if not weight_of:
@@ -113,12 +138,17 @@ def _weighted(sub: pd.DataFrame, specs: list[RollupSpec], district: str) -> list
         tolerance=_STALE,
     ).dropna(subset=["value_w"])
     both = both.assign(wx=both["value"] * both["value_w"])
-    sums = both.groupby(["indicator", "period"])[["wx", "value_w"]].sum()
+    groups = both.groupby(["indicator", "period"])
+    sums = groups[["wx", "value_w"]].sum()
+    if count:
+        sums["n"] = groups["area"].nunique()
     sums = sums[sums["value_w"] > 0]
-    return [_district_rows(sums["wx"] / sums["value_w"], district)]
+    return [_district_rows(sums["wx"] / sums["value_w"], district, sums.get("n"))]
 
 
-def _formula(parts: _Components, spec: RollupSpec, district: str) -> list[pd.DataFrame]:
+def _formula(
+    parts: _Components, spec: RollupSpec, district: str, count: bool
+) -> list[pd.DataFrame]:
     """Each area's value from its own components; the district's from their sums.
 
     The formula is evaluated at every period end at which some component is reported; each
@@ -145,6 +175,7 @@ def _formula(parts: _Components, spec: RollupSpec, district: str) -> list[pd.Dat
     grid = grid.dropna(subset=comps)
     own = _evaluate(formula, {name: grid[name].to_numpy() for name in comps}, len(grid))
     summed = grid.groupby("pidx")[comps].sum()
+    n_areas = grid.groupby("pidx")["area"].nunique() if count else None
     total = _evaluate(formula, {name: summed[name].to_numpy() for name in comps}, len(summed))
     per_area = pd.DataFrame(
         {
@@ -156,7 +187,7 @@ def _formula(parts: _Components, spec: RollupSpec, district: str) -> list[pd.Dat
     )
     periods = period_of.loc[summed.index].to_numpy(dtype=object)
     index = pd.MultiIndex.from_product([[spec.id], periods], names=["indicator", "period"])
-    return [per_area, _district_rows(pd.Series(total, index=index), district)]
+    return [per_area, _district_rows(pd.Series(total, index=index), district, n_areas)]
 
 
 class _Components:
@@ -182,20 +213,32 @@ def _latest_per_end(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop_duplicates(["indicator", "area", "pidx"], keep="last")
 
 
-def _district_rows(values: pd.Series, district: str) -> pd.DataFrame:
-    """District rows from values indexed by (indicator, period)."""
+def _district_rows(values: pd.Series, district: str, n_areas: pd.Series | None) -> pd.DataFrame:
+    """District rows from values indexed by (indicator, period) and sub-area counts (aligned
+    with them; None: not counted, NaN)."""
     return pd.DataFrame(
         {
             "indicator": values.index.get_level_values(0).astype(object),
             "area": district,
             "period": values.index.get_level_values(1).astype(object),
             "value": values.to_numpy(dtype=float),
+            _N: np.nan if n_areas is None else n_areas.to_numpy(dtype=float),
         }
     )
 
 
-def _computed(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> pd.DataFrame:
-    """Every computed value (district roll-ups, sub-area formulas), before reported wins."""
+def _computed(
+    obs: pd.DataFrame,
+    specs: Sequence[RollupSpec],
+    district: str,
+    subareas: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every computed value (district roll-ups, sub-area formulas), before reported wins.
+
+    Column ``n_areas``: for district rows, how many sub-areas contributed (NaN for sub-area
+    rows, and when ``subareas`` is None: counting costs time). With ``subareas`` only those
+    areas are used; incomplete periods are still here.
+    """
     by_method: dict[str, list[RollupSpec]] = {m: [] for m in METHODS}
     for spec in specs:
         by_method[spec.method].append(spec)
@@ -203,38 +246,64 @@ def _computed(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> 
     needed = comps | {x for s in by_method["weighted_mean"] for x in (s.id, s.weight)}
     needed |= {s.id for s in by_method["sum"]}
     mask = obs["indicator"].isin(list(needed)) & (obs["area"] != district)
+    if subareas is not None:
+        mask &= obs["area"].isin(list(subareas))
     sub = obs.loc[mask & (obs["source"] == "reported"), _COLUMNS]  # one take of four columns
-    frames = _sums(sub, [s.id for s in by_method["sum"]], district)
-    frames += _weighted(sub, by_method["weighted_mean"], district)
+    count = subareas is not None
+    frames = _sums(sub, [s.id for s in by_method["sum"]], district, count)
+    frames += _weighted(sub, by_method["weighted_mean"], district, count)
     if by_method["formula"]:
         parts = _Components(sub, comps)
         for spec in by_method["formula"]:
-            frames += _formula(parts, spec, district)
+            frames += _formula(parts, spec, district, count)
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(
-            {c: pd.Series(dtype=float if c == "value" else object) for c in _COLUMNS}
-        )
+            {c: pd.Series(dtype=object if c in ("indicator", "area", "period") else float)
+             for c in [*_COLUMNS, _N]}
+        )  # fmt: skip
     out = pd.concat(frames, ignore_index=True)
     return out[np.isfinite(out["value"].to_numpy(dtype=float))]
 
 
-def roll_up(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> pd.DataFrame:
+def _complete(
+    computed: pd.DataFrame, district: str, subareas: Sequence[str] | None
+) -> pd.DataFrame:
+    """Computed rows without the district roll-ups some sub-area did not contribute to."""
+    if subareas is None:
+        return computed
+    keep = (computed["area"] != district) | (computed[_N] >= len(set(subareas)))
+    return computed[keep]
+
+
+def roll_up(
+    obs: pd.DataFrame,
+    specs: Sequence[RollupSpec],
+    district: str,
+    subareas: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """``obs`` plus computed rows where no value is reported directly (methods.md §5).
 
     Adds (or keeps) the column ``source``: ``reported`` / ``rollup``. Other columns of
-    ``obs`` (batch, revision …) are kept; computed rows leave them empty (NA).
+    ``obs`` (batch, revision …) are kept; computed rows leave them empty (NA). With
+    ``subareas`` (the registry's 街道 codes) a district roll-up is added only for periods
+    every sub-area contributed to (module docstring). A computed row is dropped when a value
+    is reported for the same indicator and area at the same period end, whatever its label.
     """
     reported = _normalise(obs)
-    computed = _computed(reported, specs, district)
+    computed = _complete(_computed(reported, specs, district, subareas), district, subareas)
+    computed = computed.drop(columns=_N)
     areas = reported["indicator"].isin(
         pd.unique(computed.loc[computed["area"] != district, "indicator"])
     )
     known = (reported["area"] == district) | areas
     have = reported.loc[known & reported["value"].notna(), ["indicator", "area", "period"]]
-    new = computed.merge(have.drop_duplicates(), how="left", indicator=True)
-    new = new[new["_merge"] == "left_only"].drop(columns="_merge").assign(source="rollup")
-    new = new.sort_values(["indicator", "area", "period"], kind="stable")
+    have = have.assign(pidx=_ends(have["period"]))
+    have = have.loc[have["pidx"] >= 0, ["indicator", "area", "pidx"]].drop_duplicates()
+    new = computed.assign(pidx=_ends(computed["period"]))
+    new = new.merge(have, how="left", on=["indicator", "area", "pidx"], indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns=["_merge", "pidx"])
+    new = new.assign(source="rollup").sort_values(["indicator", "area", "period"], kind="stable")
     if new.empty:
         return reported
     # the same dtypes on both sides keep the concat from converting Arrow strings to objects
@@ -242,20 +311,53 @@ def roll_up(obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str) -> pd
     return pd.concat([reported, new], ignore_index=True)
 
 
+def rollup_coverage(
+    obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str, subareas: Sequence[str]
+) -> pd.DataFrame:
+    """How many sub-areas each district roll-up (indicator, period) is built from.
+
+    Columns indicator, period, areas (sub-areas that contributed), expected (the number of
+    ``subareas``) and complete; one row per period some sub-area contributed to, including
+    the incomplete ones :func:`roll_up` leaves out. Ordered by indicator and period end.
+    """
+    computed = _computed(_normalise(obs), specs, district, subareas)
+    rows = computed[computed["area"] == district]
+    expected = len(set(subareas))
+    out = pd.DataFrame(
+        {
+            "indicator": rows["indicator"].to_numpy(dtype=object),
+            "period": rows["period"].to_numpy(dtype=object),
+            "areas": rows[_N].to_numpy(dtype=np.int64),
+            "expected": expected,
+            "complete": rows[_N].to_numpy() >= expected,
+            "_end": _ends(rows["period"]),
+        }
+    )
+    out = out.sort_values(["indicator", "_end", "period"], kind="stable")
+    return out.drop(columns="_end").reset_index(drop=True)
+
+
 def rollup_gaps(
-    obs: pd.DataFrame, specs: Sequence[RollupSpec], district: str, threshold: float = 0.01
+    obs: pd.DataFrame,
+    specs: Sequence[RollupSpec],
+    district: str,
+    threshold: float = 0.01,
+    subareas: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """District values reported directly that differ from the roll-up by more than 1 %.
 
-    ``rel_diff`` = |reported − rolled_up| / |rolled_up|; None (and listed) when the roll-up
-    is 0 and the reported value is not.
+    The roll-up is the one ending at the same period end (``2023Q4`` meets ``2023``); with
+    ``subareas`` only complete roll-ups are compared. ``rel_diff`` = |reported − rolled_up| /
+    |rolled_up|; None (and listed) when the roll-up is 0 and the reported value is not.
     """
     reported = _normalise(obs)
-    computed = _computed(reported, specs, district)
+    computed = _complete(_computed(reported, specs, district, subareas), district, subareas)
     computed = computed[computed["area"] == district]
+    computed = computed.assign(pidx=_ends(computed["period"]))[["indicator", "pidx", "value"]]
     rep = reported[(reported["area"] == district) & (reported["source"] == "reported")]
     rep = rep.dropna(subset=["value"])
-    both = rep.merge(computed, on=["indicator", "period"], suffixes=("_r", "_c"))
+    rep = rep.assign(pidx=_ends(rep["period"]))
+    both = rep.merge(computed, on=["indicator", "pidx"], suffixes=("_r", "_c"))
     r, c = both["value_r"].to_numpy(float), both["value_c"].to_numpy(float)
     with np.errstate(all="ignore"):
         rel: np.ndarray = np.abs(r - c) / np.abs(c)

@@ -34,7 +34,10 @@ def assess(args: argparse.Namespace) -> int:
         raise CliError(f"规划 '{args.plan}' 不存在。可用：{', '.join(ws.plans)}。")
     table = assessment_table(ws, args.as_of, known_on=args.known_on, area=args.area, plan=args.plan)
     records = to_records(table)
-    if args.json:
+    if not records and not args.json and not args.csv:
+        plan = args.plan or "<规划代码>"
+        print(f"该规划没有量化指标（任务见 `python -m plantrack tasks --plan {plan}`）")
+    elif args.json:
         print_json(records)
     elif args.csv:
         table.drop(columns=["order"]).to_csv(sys.stdout, index=False)

@@ -23,8 +23,10 @@ class CliError(Exception):
         self.code = code
 
 
-def workspace(args: argparse.Namespace) -> Workspace:
-    return open_workspace(db=args.db, config=args.config)
+def workspace(args: argparse.Namespace, create: bool = False) -> Workspace:
+    """The workspace of ``--db`` / ``--config``. Only commands that write pass ``create``:
+    a read command given a missing database file fails instead of creating an empty one."""
+    return open_workspace(db=args.db, config=args.config, create=create)
 
 
 def parse_date(text: str) -> date:

@@ -41,7 +41,7 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def init_demo(args: argparse.Namespace) -> int:
-    ws = workspace(args)
+    ws = workspace(args, create=True)
     if ws.store.counts()["observations"]:
         raise CliError(f"数据库 {ws.settings.db_path} 已有数据；示例数据只写入空数据库。", 1)
     n = fill_demo(ws)

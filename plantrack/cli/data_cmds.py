@@ -53,15 +53,16 @@ def history(args: argparse.Namespace) -> int:
         return 0
     for r in df.itertuples():
         value = "（删除）" if r.deleted else r.value
+        reason = r.reason if isinstance(r.reason, str) else ""  # a missing reason is NaN
         print(
             f"{r.area} {r.period} 第{r.revision}版 = {value}  批次#{r.batch_id} "  # type: ignore[str-bytes-safe]
-            f"{r.recorded_at:%Y-%m-%d} {r.user_name} {r.reason or ''}"  # type: ignore[str-bytes-safe]
+            f"{r.recorded_at:%Y-%m-%d} {r.user_name} {reason}".rstrip()
         )
     return 0
 
 
 def rollback(args: argparse.Namespace) -> int:
-    ws = workspace(args)
+    ws = workspace(args, create=True)
     s = ws.store.rollback(args.batch, user=args.user, reason=args.reason)
     print(f"已回滚批次 {args.batch}：新批次 #{s.batch_id} 恢复了 {s.stored} 个数值。")
     return 0

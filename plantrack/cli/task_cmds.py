@@ -162,7 +162,7 @@ def history(args: argparse.Namespace) -> int:
 
 
 def update(args: argparse.Namespace) -> int:
-    ws = workspace(args)
+    ws = workspace(args, create=True)
     evidence, evidence_file = args.evidence, None
     if evidence and not evidence.startswith(("http://", "https://")):
         path = Path(evidence)
@@ -207,7 +207,7 @@ def template(args: argparse.Namespace) -> int:
 
 
 def load(args: argparse.Namespace) -> int:
-    ws = workspace(args)
+    ws = workspace(args, create=True)
     path = Path(args.file)
     try:
         data = path.read_bytes()

@@ -88,7 +88,7 @@ def load(args: argparse.Namespace) -> int:
 
     if args.accept_warnings and not (args.reason or "").strip():
         raise CliError("使用 --accept-warnings 时必须用 --reason 写明原因。", 1)
-    ws = workspace(args)
+    ws = workspace(args, create=True)
     result = check_path(ws, args.file, user=args.user)
     if result.outcome == "valid":
         result = load_checked(

@@ -7,7 +7,8 @@ one transaction, so a crash leaves a batch wholly in or wholly out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +40,18 @@ CURRENT_COLUMNS = (
     "note",
 )
 OBS_COLUMNS = ["indicator", "area", "period", "period_end", "value", "note"]
+SEEN_COLUMN = "prev_revision"  # optional in load(): the revision the upload check saw
+
+
+class StaleCheckError(StoreError):
+    """Values changed between the upload check and the load (nothing was stored)."""
+
+
+def missing_database(path: Path) -> StoreError:
+    return StoreError(
+        f"数据库文件 {path} 不存在。请检查 --db / PLANTRACK_DB，"
+        f"或用 `python -m plantrack --db {path} init-demo` 创建示例库。"
+    )
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,22 @@ class Store:
 
     # -- schema -------------------------------------------------------------------------
     def _connect(self, read_only: bool = False):
+        """A connection; reading never creates the file (a mistyped path is an error)."""
         if read_only and not self.path.exists():
-            self.ensure_schema()
+            raise missing_database(self.path)
         return connect(self.path, read_only=read_only, timeout=self.lock_timeout)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection inside one transaction: committed on success, else rolled back."""
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def ensure_schema(self, kind: str = "real") -> None:
         """Create the file or run the migrations it lacks; ``kind`` marks demo databases."""
@@ -131,26 +157,30 @@ class Store:
 
         ``rows`` has columns indicator, area, period, period_end, value (NaN = tombstone),
         note. A row whose value equals the current one is counted unchanged and not stored.
+        An optional ``prev_revision`` column holds the revision each key had when the rows
+        were checked (NA: none); if any differs from the stored one when the transaction
+        runs, :class:`StaleCheckError` is raised and nothing is stored.
         """
+        df = self._prepare(rows)
+        self.ensure_schema()
+        when = recorded_at or datetime.now()
+        with self._transaction() as con:
+            return self._insert_batch(
+                con, df, user, source, file_name, sha256, config_hash, reason, when, rollback_of
+            )
+
+    @staticmethod
+    def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in OBS_COLUMNS if c not in rows.columns]
         if missing:
             raise StoreError(f"内部错误：待入库数据缺少列 {missing}")
-        self.ensure_schema()
-        when = recorded_at or datetime.now()
         df = rows[OBS_COLUMNS].copy()
         df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
         df["period_end"] = pd.to_datetime(df["period_end"]).dt.date
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                summary = self._insert_batch(
-                    con, df, user, source, file_name, sha256, config_hash, reason, when, rollback_of
-                )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        return summary
+        if SEEN_COLUMN in rows.columns:
+            seen = pd.to_numeric(rows[SEEN_COLUMN], errors="coerce")
+            df["expected_revision"] = seen.astype("Int64")
+        return df
 
     def _insert_batch(
         self,
@@ -174,11 +204,12 @@ class Store:
                 raise DuplicateFileError(
                     f"这个文件（sha256 {sha256[:12]}…）已经作为批次 {earlier[0]} 入库，未重复入库。"
                 )
-        (batch_id,) = first_row(con, "SELECT nextval('batch_seq')")  # type: ignore[misc]
+        checked = "expected_revision" in df.columns
         con.register("incoming", df)
         con.execute(
-            """CREATE TEMP TABLE staged AS
+            f"""CREATE TEMP TABLE staged AS
             SELECT i.indicator, i.area, i.period, i.period_end, i.value, i.note,
+                   {"i.expected_revision," if checked else ""}
                    c.revision AS prev_revision, c.value AS prev_value, c.deleted AS prev_deleted
             FROM incoming i
             LEFT JOIN (
@@ -189,6 +220,17 @@ class Store:
             ) c USING (indicator, area, period)"""
         )
         con.unregister("incoming")
+        if checked:
+            # inside the write transaction: no other load can come between this and COMMIT
+            (stale,) = first_row(
+                con,
+                "SELECT count(*) FROM staged WHERE expected_revision IS DISTINCT FROM prev_revision",
+            )  # type: ignore[misc]
+            if stale:
+                raise StaleCheckError(
+                    f"数据在检查后已被他人修改（{stale} 个数值），未入库。请重新检查后再上传。"
+                )
+        (batch_id,) = first_row(con, "SELECT nextval('batch_seq')")  # type: ignore[misc]
         counts = first_row(
             con,
             """SELECT
@@ -245,17 +287,19 @@ class Store:
         known_on: date | None = None,
         indicators: list[str] | None = None,
         columns: Sequence[str] = CURRENT_COLUMNS,
+        with_deleted: bool = False,
     ) -> pd.DataFrame:
         """Current values: the latest revision of each (indicator, area, period).
 
         ``as_of`` keeps periods that end by then; ``known_on`` keeps only revisions recorded
         by the end of that day, reproducing what was known when a report was issued.
-        ``columns`` (a subset of CURRENT_COLUMNS) keeps large reads small.
+        ``columns`` (a subset of CURRENT_COLUMNS) keeps large reads small. ``with_deleted``
+        keeps keys whose latest revision is a tombstone, with a ``deleted`` column.
         """
         unknown = set(columns) - set(CURRENT_COLUMNS)
         if unknown:
             raise StoreError(f"内部错误：未知的列 {sorted(unknown)}")
-        cols = ", ".join(columns)
+        cols = ", ".join([*columns, "deleted"] if with_deleted else columns)
         inner = ", ".join(dict.fromkeys([*columns, "period_end", "deleted"]))
         where = ["TRUE"]
         params: list[object] = []
@@ -265,14 +309,15 @@ class Store:
         if indicators:
             where.append("indicator IN (SELECT unnest(?))")
             params.append(indicators)
-        outer = "WHERE NOT deleted" + (" AND period_end <= ?" if as_of else "")
+        outer = ["rn = 1"] if with_deleted else ["rn = 1", "NOT deleted"]
         if as_of:
+            outer.append("period_end <= ?")
             params.append(as_of)
         sql = f"""SELECT {cols}
                   FROM (SELECT {inner}, row_number() OVER (
                             PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
                         FROM observations WHERE {" AND ".join(where)}) AS r
-                  WHERE rn = 1 AND {outer[len("WHERE ") :]}
+                  WHERE {" AND ".join(outer)}
                   ORDER BY indicator, area, period_end"""
         with self._connect(read_only=True) as con:
             return con.execute(sql, params).df()
@@ -318,11 +363,28 @@ class Store:
         For every observation the batch wrote, the value before it (or a tombstone where
         there was none) becomes a new revision. Nothing is deleted.
         """
-        with self._connect(read_only=True) as con:
+        self.ensure_schema()
+        with self._transaction() as con:
+            # every check and read in the same write transaction as the restoring batch
             status = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
             if status is None:
                 raise StoreError(
                     f"批次 {batch_id} 不存在。用 `python -m plantrack batches` 查看批次列表。"
+                )
+            if status[0] == "rolled_back":
+                raise StoreError(f"批次 {batch_id} 已经回滚过。")
+            (later,) = first_row(
+                con,
+                """SELECT count(*) FROM observations o JOIN observations n
+                   ON n.indicator = o.indicator AND n.area = o.area AND n.period = o.period
+                  AND n.revision > o.revision
+                   WHERE o.batch_id = ?""",
+                [batch_id],
+            )  # type: ignore[misc]
+            if later:
+                raise StoreError(
+                    f"批次 {batch_id} 之后有 {later} 个数值又被修订过，不能整体回滚；"
+                    "请先回滚之后的批次，或直接上报更正值。"
                 )
             prior = con.execute(
                 """SELECT o.indicator, o.area, o.period, o.period_end,
@@ -333,29 +395,18 @@ class Store:
                    WHERE o.batch_id = ?""",
                 [batch_id],
             ).df()
-            (later,) = first_row(
+            if prior.empty:
+                raise StoreError(f"批次 {batch_id} 没有写入任何数值，无需回滚。")
+            prior.loc[prior["prev_deleted"].fillna(True).astype(bool), "value"] = float("nan")
+            return self._insert_batch(
                 con,
-                """SELECT count(*) FROM observations o JOIN observations n
-                   ON n.indicator = o.indicator AND n.area = o.area AND n.period = o.period
-                  AND n.revision > o.revision
-                   WHERE o.batch_id = ?""",
-                [batch_id],
-            )  # type: ignore[misc]
-        if status[0] == "rolled_back":
-            raise StoreError(f"批次 {batch_id} 已经回滚过。")
-        if later:
-            raise StoreError(
-                f"批次 {batch_id} 之后有 {later} 个数值又被修订过，不能整体回滚；"
-                "请先回滚之后的批次，或直接上报更正值。"
+                self._prepare(prior),
+                user,
+                "rollback",
+                f"回滚批次 {batch_id}",
+                None,
+                None,
+                reason,
+                datetime.now(),
+                batch_id,
             )
-        if prior.empty:
-            raise StoreError(f"批次 {batch_id} 没有写入任何数值，无需回滚。")
-        prior.loc[prior["prev_deleted"].fillna(True).astype(bool), "value"] = float("nan")
-        return self.load(
-            prior,
-            user=user,
-            source="rollback",
-            reason=reason,
-            rollback_of=batch_id,
-            file_name=f"回滚批次 {batch_id}",
-        )

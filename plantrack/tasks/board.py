@@ -6,11 +6,12 @@ done after the due date. An update's own status (未开始 / 进行中 / 已完�
 as ``update_status``: a task not started before its due date is 进行中 by §4, and the board
 labels it 进行中（未开始）; a task without any update is 进行中（无进展记录）or 逾期（…）.
 
-Done date: the date of the latest update when it says 已完成. A task that was already 已完成
-at its due date and is 已完成 at the as-of date counts as done on time, so that later
-已完成 updates (a recurring 长期坚持 task reporting again, evidence added) do not make it
-late; a task reopened (进行中) and done again after its due date does, if it was not 已完成
-at the due date.
+Done date (:func:`done_dates`, also used for milestone verdicts in the scorecard): the date
+of the latest update when it says 已完成. A task that was already 已完成 at its due date and is
+已完成 at the as-of date counts as done on time, so that later 已完成 updates (a recurring
+长期坚持 task reporting again, evidence added) do not make it late; a task reopened (进行中)
+and done again after its due date does, if it was not 已完成 at the due date. A milestone
+without a deadline is done on the date of its latest 已完成 update.
 
 按期完成率 (on-time completion rate) of a unit = tasks it shares that were done by their due
 date / tasks it shares that are due by the as-of date (due ≤ as-of). A task with several
@@ -19,12 +20,13 @@ units counts once for each; collective units (区政府各部门, 各街道办�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
+from plantrack.departments import normalise_all
 from plantrack.store.task_updates import latest_updates
 from plantrack.tasks.registry import (
     STATUS_DONE,
@@ -83,6 +85,8 @@ def board_items(ws: Workspace) -> pd.DataFrame:
              ind.clause)
         )  # fmt: skip
     items = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    # one spelling per department (区卫健局 = 区卫生健康局), as in the department view
+    items["unit_list"] = [tuple(normalise_all(u)) for u in items["unit_list"]]
     order = {p: i for i, p in enumerate(ws.plans)}
     kinds = {"task": 0, "decision": 1, "milestone": 2}
     items["_o"] = items["plan"].map(order).fillna(len(order)) * 10 + items["kind"].map(kinds)
@@ -95,19 +99,37 @@ def _as_date(value: object) -> date | None:
     return pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
-def _done_on(ws: Workspace, items: pd.DataFrame, latest: pd.DataFrame, as_of: date,
+def due_dates(ws: Workspace) -> dict[str, date | None]:
+    """Due date of every task and decision, and deadline of every milestone (None if unset)."""
+    due: dict[str, date | None] = {t.id: t.due for t in ws.tasks}
+    due |= {i.id: i.deadline for i in ws.registry.indicators if i.kind == "milestone"}
+    return due
+
+
+def done_dates(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
+    """Done date of every task, decision and milestone done by ``as_of`` (module docstring).
+
+    The one rule for the task board and the scorecard's milestone verdicts: an item already
+    已完成 at its due date stays done on time when a later 已完成 update adds evidence.
+    """
+    latest = latest_updates(ws.store, as_of, known_on)
+    latest["status_date"] = [_as_date(v) for v in latest["status_date"]]
+    return _done_on(ws, due_dates(ws), latest, known_on)
+
+
+def _done_on(ws: Workspace, due: Mapping[str, date | None], latest: pd.DataFrame,
              known_on: date | None) -> dict[str, date]:  # fmt: skip
-    """Done date of each task done by ``as_of`` (module docstring: 已完成 at the due date wins)."""
+    """Done date of each item of ``due`` whose ``latest`` update is 已完成 (see done_dates)."""
     done: dict[str, date] = {}
     late: dict[date, list[str]] = {}
-    due = dict(zip(items["id"], items["due"], strict=True))
     for r in latest.itertuples():
         task_id, status_date = cast(str, r.task_id), cast(date, r.status_date)
         if r.status != UPDATE_DONE or task_id not in due:
             continue
         done[task_id] = status_date
-        if status_date > due[task_id]:
-            late.setdefault(due[task_id], []).append(task_id)
+        deadline = due[task_id]
+        if deadline is not None and status_date > deadline:
+            late.setdefault(deadline, []).append(task_id)
     for when, ids in late.items():  # one query per distinct due date with a late update
         snap = latest_updates(ws.store, when, known_on)
         snap = snap[snap["task_id"].isin(ids) & (snap["status"] == UPDATE_DONE)]
@@ -132,7 +154,7 @@ def task_table(ws: Workspace, as_of: date, known_on: date | None = None) -> pd.D
     items = board_items(ws)
     latest = latest_updates(ws.store, as_of, known_on)
     latest["status_date"] = [_as_date(v) for v in latest["status_date"]]
-    done = _done_on(ws, items, latest, as_of, known_on)
+    done = _done_on(ws, dict(zip(items["id"], items["due"], strict=True)), latest, known_on)
     last = latest.set_index("task_id")
     out = items.copy()
     out["units"] = ["、".join(u) for u in out["unit_list"]]

@@ -1,0 +1,147 @@
+"""``--db``: a mistyped path is an error for read commands (nothing created), writes may
+create a new real database; ``history`` output; the stale-check refusal on the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plantrack import upload
+from plantrack.cli import main
+from plantrack.store import StoreError
+from plantrack.workspace import open_workspace
+from tests.conftest import ROOT
+from tests.test_store import rows
+from tests.upload_fixtures import csv_bytes, row
+
+MISSING = "不存在。请检查 --db / PLANTRACK_DB，或用 `python -m plantrack --db"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def private_uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("PLANTRACK_UPLOADS", str(folder))
+    return folder
+
+
+def test_read_command_on_a_missing_database_fails_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "x" / "nope.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "plantrack", "--db", str(db), "assess"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ | {"PLANTRACK_UPLOADS": str(tmp_path / "uploads")},
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert f"数据库文件 {db} {MISSING} {db} init-demo` 创建示例库。" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_every_read_command_refuses_a_missing_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "typo" / "plantrak.duckdb"
+    data = tmp_path / "q1.csv"
+    data.write_bytes(csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3)]))
+    commands = [
+        ["batches"],
+        ["history", "fitness.fitness_events", "--area", "370103"],
+        ["tasks", "--as-of", "2023-12-31"],
+        ["task-rates", "--as-of", "2023-12-31"],
+        ["task-history", "openness2022.t23"],
+        ["task-template", "--out", str(tmp_path / "t.xlsx")],
+        ["report", "--as-of", "2023-12-31", "--out", str(tmp_path / "r.docx")],
+        ["validate", str(data)],
+        ["template", "--period", "2024Q1", "--out", str(tmp_path / "t1.xlsx")],
+    ]
+    for argv in commands:
+        code, _out, err = run(capsys, "--db", str(db), *argv)
+        assert code == 1 and MISSING in err, (argv, code, err)
+        assert not db.parent.exists(), argv
+
+
+def test_write_commands_may_create_a_new_real_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "q1.csv"
+    data.write_bytes(csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3)]))
+    db = tmp_path / "new" / "real.duckdb"
+    code, out, err = run(capsys, "--db", str(db), "load", str(data), "--user", "张三")
+    assert code == 0, err
+    assert "新增 1 个" in out and db.exists()
+    db2 = tmp_path / "new2" / "real.duckdb"
+    code, out, err = run(
+        capsys, "--db", str(db2), "task-update", "openness2022.t23", "--status", "进行中",
+        "--date", "2022-09-01", "--user", "张三",
+    )  # fmt: skip
+    assert code == 0, err
+    assert db2.exists()
+
+
+def test_open_workspace_creates_by_default_but_not_when_told(tmp_path: Path) -> None:
+    """The dashboard (default) starts an empty real database; the read commands do not."""
+    db = tmp_path / "d" / "real.duckdb"
+    with pytest.raises(StoreError, match="不存在"):
+        open_workspace(db=db, create=False)
+    assert not db.parent.exists()
+    ws = open_workspace(db=db)
+    assert db.exists() and not ws.is_demo and ws.store.counts()["observations"] == 0
+    assert open_workspace(db=db, create=False).store.counts()["batches"] == 0
+
+
+def test_history_prints_nothing_for_a_missing_reason(
+    empty_ws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty_ws.store.load(
+        rows(("fitness.fitness_events", "370103", "2023Q1", 3.0)), user="u", source="t"
+    )
+    empty_ws.store.load(
+        rows(("fitness.fitness_events", "370103", "2023Q1", 4.0)),
+        user="v",
+        source="t",
+        reason="更正",
+    )
+    db = str(empty_ws.settings.db_path)
+    code, out, err = run(
+        capsys, "--db", db, "history", "fitness.fitness_events", "--area", "370103"
+    )
+    assert code == 0, err
+    first, second = out.splitlines()
+    assert "nan" not in out.lower()
+    assert first.endswith(" u") and second.endswith(" v 更正")
+
+
+def test_cli_load_shows_the_stale_check_refusal(
+    empty_ws, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's load between the CLI's check and its load: refused with the message."""
+    one = dict(indicator="fitness.fitness_events", area="市中区", period="2024Q1")
+    data = empty_ws.settings.db_path.parent / "jia.csv"
+    data.write_bytes(csv_bytes([row(**one, value=120)]))
+    real_check = upload.check_path
+
+    def check_then_someone_loads(ws, path, **kwargs):
+        result = real_check(ws, path, **kwargs)
+        other = upload.check(ws, csv_bytes([row(**one, value=125)]), "乙.csv", keep=False)
+        assert upload.load(ws, other, user="乙", keep=False).outcome == "loaded"
+        return result
+
+    monkeypatch.setattr(upload, "check_path", check_then_someone_loads)
+    db = str(empty_ws.settings.db_path)
+    code, _out, err = run(capsys, "--db", db, "load", str(data), "--user", "甲")
+    assert code == 1
+    assert "数据在检查后已被他人修改（1 个数值），未入库。请重新检查后再上传。" in err
+    assert empty_ws.store.current()["value"].tolist() == [125.0]
