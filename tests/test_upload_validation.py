@@ -216,3 +216,16 @@ def test_overview_page_does_not_import_great_expectations(app_env):
         "assert 'great_expectations' not in sys.modules, 'GX imported by the overview page'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_rollup_gap_matches_periods_by_their_end(ws):
+    """A district figure for the year "2024" is compared with the 街道 figures for 2024Q4."""
+    pop = [
+        ["common.population", "", "", c, "", "2024", 1000 * (k + 1), ""]
+        for k, c in enumerate(STREETS)
+    ]
+    rates = [["fitness.regular_exercise_rate", "", "", c, "", "2024Q4", 40.0, ""] for c in STREETS]
+    ok = [["fitness.regular_exercise_rate", "", "", DISTRICT, "", "2024", 40.0, ""]]
+    bad = [["fitness.regular_exercise_rate", "", "", DISTRICT, "", "2024", 45.0, ""]]
+    assert not check(ws, pop + rates + ok).report.warnings
+    assert only(check(ws, pop + rates + bad), "warning").code == "rollup"

@@ -164,30 +164,29 @@ def rollup_gaps(
     weight_of = {
         i: r.weight or DEFAULT_WEIGHT for i, r in methods.items() if r.method == "weighted_mean"
     }
-    groups = changed.loc[changed["indicator"].isin(summed), ["indicator", "period"]]
-    groups = groups.drop_duplicates()
+    # matched by period END, so a district "2023" meets 街道 "2023Q4" (one value per area)
+    grp = ["indicator", "period_idx"]
+    groups = changed.loc[changed["indicator"].isin(summed), grp].drop_duplicates()
     if groups.empty or not ctx.subareas:
         return []
-    comb = history.merge(groups, on=["indicator", "period"])
+    comb = history.merge(groups, on=grp).drop_duplicates([*grp, "area"], keep="last")
     streets = comb[comb["area"].isin(ctx.subareas)].copy()
-    district = comb[comb["area"] == ctx.district][["indicator", "period", "value"]]
+    district = comb[comb["area"] == ctx.district][[*grp, "value"]]
     streets["weight_id"] = streets["indicator"].map(weight_of)
     streets["w"] = _weights(streets, history)
     streets.loc[streets["weight_id"].isna(), "w"] = 1.0
     streets["wv"] = streets["w"] * streets["value"]
-    agg = streets.groupby(["indicator", "period"]).agg(
+    agg = streets.groupby(grp).agg(
         n=("w", "count"), wsum=("w", "sum"), wv=("wv", "sum"), total=("value", "sum")
     )
-    agg = agg.reset_index().merge(
-        district.rename(columns={"value": "d"}), on=["indicator", "period"]
-    )
+    agg = agg.reset_index().merge(district.rename(columns={"value": "d"}), on=grp)
     weighted = agg["indicator"].isin(list(weight_of))
     agg["roll"] = np.where(weighted, agg["wv"] / agg["wsum"].replace(0, np.nan), agg["total"])
     agg["gap"] = (agg["d"] - agg["roll"]).abs() / agg["roll"].abs()
     bad = agg[(agg["n"] == len(ctx.subareas)) & (agg["gap"] > limits["rollup_tolerance"])]
     out: list[Problem] = []
     for r in bad.itertuples():
-        mine = clean[(clean["indicator"] == r.indicator) & (clean["period"] == r.period)]
+        mine = clean[(clean["indicator"] == r.indicator) & (clean["period_idx"] == r.period_idx)]
         at = mine[mine["area"] == ctx.district]
         at = at if len(at) else mine.iloc[:1]
         how = "合计"
