@@ -76,7 +76,9 @@ def open_workspace(
     settings = settings or resolve(db, config)
     registry = load_config(settings.config_path)
     store = Store(settings.db_path)
-    ws = Workspace(settings, registry, store, config_hash(settings.config_path))
+    ws = Workspace(
+        settings, registry, store, config_hash(settings.config_path, registry.tasks_file)
+    )
     if settings.demo and not settings.db_path.exists():
         fill_demo(ws)
     elif not create and not settings.db_path.exists():

@@ -164,3 +164,14 @@ def test_every_schema_field_has_a_description():
     assert not missing, f"fields without description: {missing}"
     schema = json.loads(schema_text())
     assert schema["properties"]["indicators"]["description"]
+
+
+def test_config_hash_covers_the_task_file_it_names(tmp_path):
+    from plantrack.config import config_hash
+
+    path = broken(tmp_path, "version: 1\n", "version: 1\n")
+    before = config_hash(path, "registry/tasks.yaml")
+    tasks = tmp_path / "registry" / "tasks.yaml"
+    tasks.write_text(tasks.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert config_hash(path, "registry/tasks.yaml") != before
+    assert config_hash(path) == config_hash(path, None)

@@ -134,11 +134,11 @@ def load_config(path: str | Path) -> Registry:
     return registry
 
 
-def config_hash(path: str | Path) -> str:
-    """sha256 of the registry file (and the task file it names), recorded with every batch."""
+def config_hash(path: str | Path, tasks_file: str | None = None) -> str:
+    """sha256 of the registry file and of the task file it names, recorded with every batch."""
     path = Path(path)
     h = hashlib.sha256(path.read_bytes())
-    tasks = path.parent / "registry" / "tasks.yaml"
-    if tasks.exists():
+    tasks = path.parent / tasks_file if tasks_file else None
+    if tasks is not None and tasks.exists():
         h.update(tasks.read_bytes())
     return h.hexdigest()
