@@ -15,7 +15,7 @@ import pandas as pd
 
 from plantrack.config import Registry
 from plantrack.ingest.columns import TOTAL_WORDS, half_width, indicator_header_name
-from plantrack.ingest.read import RawTable
+from plantrack.ingest.read import Header, RawTable
 from plantrack.ingest.report import column_letter
 from plantrack.periods import parse_period
 
@@ -100,6 +100,12 @@ def _one_text(v: object) -> str:
     return str(v).strip()
 
 
+def _place_period(out: pd.DataFrame, h: Header, c_period: int | None) -> None:
+    """Where the period came from: its column, or the header block's 报告期."""
+    header = h.texts.get(c_period, "") if c_period is not None else "表头 报告期"
+    _place(out, "period", c_period, header)
+
+
 def _place(rows: pd.DataFrame, fld: str, col: int | None, header: str) -> None:
     rows[f"{fld}_col"] = column_letter(col) if col is not None else ""
     rows[f"{fld}_header"] = header
@@ -142,12 +148,7 @@ def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
             out.loc[use_second, f"{fld}_header"] = h.texts.get(second, "")
     c_value = h.fields.get("value")
     _place(out, "value", c_value, h.texts.get(c_value, "") if c_value is not None else "")
-    _place(
-        out,
-        "period",
-        c_period,
-        h.texts.get(c_period, "") if c_period is not None else "表头 报告期",
-    )
+    _place_period(out, h, c_period)
     _place(out, "note", c_note, h.texts.get(c_note, "") if c_note is not None else "")
     value_blank = _cell_text(out["value_raw"]) == ""
     blank = (out["indicator_raw"] == "") & (out["area_raw"] == "") & value_blank
@@ -207,12 +208,7 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         )
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     _place(out, "area", c_area, h.texts.get(c_area, "") if c_area is not None else "")
-    _place(
-        out,
-        "period",
-        c_period,
-        h.texts.get(c_period, "") if c_period is not None else "表头 报告期",
-    )
+    _place_period(out, h, c_period)
     _place(out, "note", None, "")
     return out.sort_values(["row", "value_col"], kind="stable"), int(total.sum())
 
