@@ -136,25 +136,29 @@ def wait_until_drawn(page, timeout_ms: int = 30_000) -> None:
     )
 
 
-# No element is still loading (a skeleton stands in for a chart until plotly's code has
-# loaded, which can be after the script run ends); every visible plotly chart has drawn its
-# SVG and every visible data frame its canvas (those in a collapsed expander draw on opening).
-_CHARTS_DRAWN = """() => {
+# No element is still loading (a skeleton stands in for a chart until its code has loaded,
+# which can be after the script run ends); every visible plotly chart has drawn its SVG, every
+# Vega-Lite (Altair) chart its canvas or SVG, and every visible data frame its canvas (those in
+# a collapsed expander draw on opening). Also used by bench/bench_ratio.py.
+CHARTS_DRAWN = """() => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   const shown = sel => [...document.querySelectorAll(sel)]
     .filter(e => !e.closest('details:not([open])') && e.getClientRects().length > 0);
-  const charts = shown('[data-testid="stPlotlyChart"]');
+  const plotly = shown('[data-testid="stPlotlyChart"]');
+  const vega = shown('[data-testid="stVegaLiteChart"]');
   const frames = shown('[data-testid="stDataFrame"]');
-  return charts.every(c => c.querySelector('.main-svg'))
+  return plotly.every(c => c.querySelector('.main-svg'))
+      && vega.every(c => c.querySelector('canvas, svg.marks'))
       && frames.every(f => f.querySelector('canvas'));
 }"""
+CHART_SELECTOR = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 
 
 def wait_for_charts(page, timeout_ms: int = 30_000) -> int:
     """Wait until every chart and table on the page is drawn; returns the number of charts."""
     wait_until_drawn(page, timeout_ms)
-    page.wait_for_function(_CHARTS_DRAWN, timeout=timeout_ms)
-    return page.locator("[data-testid='stPlotlyChart']").count()
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
+    return page.locator(CHART_SELECTOR).count()
 
 
 def screenshot_full(page, path: Path) -> None:
@@ -168,7 +172,7 @@ def screenshot_full(page, path: Path) -> None:
         }"""
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 600), 16_000)})
-    page.wait_for_function(_CHARTS_DRAWN, timeout=30_000)
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
     # two animation frames: the resize has been laid out and painted
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(path), full_page=True)
