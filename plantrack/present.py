@@ -17,6 +17,7 @@ import pandas as pd
 VERDICTS: dict[str, tuple[str, str, int]] = {
     "逆向": ("red", "⬇", 0),
     "未实现": ("red", "✖", 1),
+    "未保持": ("red", "✖", 1),
     "逾期": ("red", "⏰", 2),
     "滞后": ("yellow", "▼", 3),
     "未达标": ("red", "✖", 4),
@@ -36,7 +37,7 @@ LIGHT_DOTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 # Bar fill patterns (plotly ``marker.pattern.shape``): red and yellow still differ in grey print.
 LIGHT_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 LIGHT_RANK = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
-ATTENTION = ("逆向", "未实现", "逾期", "滞后", "未达标")
+ATTENTION = ("逆向", "未实现", "未保持", "逾期", "滞后", "未达标")
 NO_VALUE = "—"
 
 

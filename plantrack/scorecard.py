@@ -10,6 +10,10 @@ that sums to the district (a count such as 街道数) is a district total and is
 (无法评估, reason :data:`DISTRICT_TOTAL`); rates and per-capita targets apply as written. The
 configured baseline is used only for the district; a 街道's baseline is its own observation
 at the base period.
+
+A target may also be set per area (``target.by_area``: each 街道 or country its own base and
+target) or relative to each area's own base (``change_pct``: −20 means 20 % below it); a
+per-area entry wins over the indicator's target and its base over the observed one.
 """
 
 from __future__ import annotations
@@ -29,9 +33,18 @@ DIRECTION = {"up": 1, "down": -1}
 DISTRICT_TOTAL = "目标为全区合计，街道不单独评估"
 
 
-def district_total_target(ind: Indicator) -> bool:
-    """Whether the indicator's target is a district total (a summed count) no 街道 is held to."""
-    return ind.kind == "target" and ind.rollup.method == "sum" and ind.target is not None
+def district_total_target(ind: Indicator, area: str | None = None) -> bool:
+    """Whether the indicator's target is a district total (a summed count) no 街道 is held to:
+    not when the target is a change from each area's own base, nor for an area given its own
+    target in ``by_area``."""
+    t = ind.target
+    return (
+        ind.kind == "target"
+        and ind.rollup.method == "sum"
+        and t is not None
+        and t.change_pct is None
+        and (area is None or area not in t.by_area)
+    )
 
 
 def annual_baseline(ind: Indicator) -> float | None:
@@ -51,13 +64,23 @@ def rule_for(ind: Indicator, ws: Workspace, area: str | None = None) -> Rule:
     t = ind.target
     base_text = ind.baseline.period if ind.baseline else plan.base_period
     street = area is not None and area != ws.district
+    own = t.by_area.get(area or ws.district) if t else None
+    base_value = None if street else annual_baseline(ind)
+    value, change = (t.value, t.change_pct) if t else (None, None)
+    if street and district_total_target(ind, area):
+        value = None
+    if own is not None:
+        base_value = own.base if own.base is not None else base_value
+        if own.value is not None or own.change_pct is not None:
+            value, change = own.value, own.change_pct
     return Rule(
         id=ind.id,
         kind=ind.kind,
         direction=DIRECTION[ind.direction],
         base_period=parse_period(base_text) if base_text else None,
-        base_value=None if street else annual_baseline(ind),
-        target_value=None if t is None or (street and district_total_target(ind)) else t.value,
+        base_value=base_value,
+        target_value=value,
+        target_change_pct=change if value is None else None,
         target_period=parse_period(t.period) if t else None,
         comparator=t.comparator if t else None,
         tolerance=t.tolerance if t else 0.0,
@@ -129,7 +152,7 @@ def assessment_table(
     kinds = {i.id: i.kind for i in inds}
     out["kind"] = out["indicator"].map(kinds).astype(object)
     if area != ws.district:
-        total = out["indicator"].isin([i.id for i in inds if district_total_target(i)])
+        total = out["indicator"].isin([i.id for i in inds if district_total_target(i, area)])
         out.loc[total, "reason"] = DISTRICT_TOTAL
     return out.sort_values("order", ignore_index=True)
 

@@ -161,6 +161,7 @@ def rules_and_obs(draw):
                 delta=draw(st.sampled_from([0.1, 0.05])),
                 reference=draw(st.sampled_from([None, "ref", "i0"])),
                 deadline=draw(st.one_of(st.none(), st.dates(date(2021, 1, 1), date(2024, 1, 1)))),
+                target_change_pct=draw(st.sampled_from([None, None, -20.0, 15.0, 0.0])),
             )
         )
     row = st.tuples(
@@ -345,3 +346,15 @@ def test_formula_meets_components_of_different_frequencies_by_period_end():
     assert not value(out, "fit.per10k", DISTRICT, "2023")
     # S3's population is from 2021, more than three quarters before 2023Q1: no value
     assert out[(out["indicator"] == "fit.per10k") & (out["area"] == "S3")].empty
+
+
+def test_every_scalar_rule_case_agrees_with_the_frame():
+    """The hand-worked cases of test_assess_rules (keep, base past target, −20 % …) also hold
+    on the vectorised path."""
+    from tests.test_assess_rules import CASES
+
+    for _name, rule, obs, as_of, _expected in CASES:
+        table = pd.DataFrame(
+            [(rule.id, "A", p, v) for p, v in obs], columns=["indicator", "area", "period", "value"]
+        )
+        assert_agree([rule], table, as_of, default_area="A")

@@ -130,5 +130,5 @@ def test_no_nan_or_inf_leaves_assess_frame(case):
 def test_final_assessment_uses_final_words(x_b, x_star, x_t, period, as_of, cmp, direction):
     r = Rule("t", "target", direction, Period(2020), x_b, x_star, Period(2025), cmp)
     a = assess_one(r, "A", [(period, x_t)], as_of)
-    assert a.verdict in {"已实现", "未实现", "逆向", "无法评估"}
+    assert a.verdict in {"已实现", "未实现", "未保持", "逆向", "无法评估"}
     assert a.time_share == 1.0

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from plantrack.assess import Assessment, Rule, assess_one, least_squares_line
+from plantrack.assess import Assessment, Reason, Rule, assess_one, least_squares_line
 from plantrack.assess.growth import monitor_class, ratio_class
 from plantrack.periods import Period, parse_period
 
@@ -112,7 +112,30 @@ CASES = [
     ("only later data", BASE_RULE, [("2024Q1", 40.0)], MID,
      dict(verdict="无法评估", reason="截至评估日无观测值", latest_value=None)),
     ("before the base", BASE_RULE, [("2020", 38.0)], date(2019, 6, 30),
-     dict(verdict="无法评估", reason="截至评估日无观测值", time_share=0.0)),
+     dict(verdict="无法评估", reason=Reason.AS_OF_IN_BASE, time_share=0.0)),
+    ("as-of inside the base year", BASE_RULE, [("2020Q2", 37.0), ("2020", 38.0)],
+     date(2020, 9, 30), dict(verdict="无法评估", light="grey", reason=Reason.AS_OF_IN_BASE)),
+    ("as-of at the base's end", BASE_RULE, [("2020", 38.0)], date(2020, 12, 31),
+     dict(verdict="无法评估", reason=Reason.AS_OF_IN_BASE, time_share=0.0)),
+    # a base already past the target: keep the target (README, how plantrack reads methods.md)
+    ("base past target, holds", rule(target_value=1.5), [("2020", 1.55), ("2023Q4", 1.52)],
+     MID, dict(verdict="已实现", light="green", completion=None,
+               reason=Reason.BASE_PAST_TARGET)),
+    ("base past target, no longer", rule(target_value=1.5), [("2020", 1.55), ("2023Q4", 1.35)],
+     MID, dict(verdict="未保持", light="red", completion=None, cagr_class="恶化")),
+    ("base past target, after T", rule(target_value=1.5), [("2020", 1.55), ("2025", 1.35)],
+     date(2025, 12, 31), dict(verdict="未保持", light="red")),
+    # target relative to the area's own base: −20 %
+    ("change −20 %, on track", rule(target_value=None, target_change_pct=-20.0, direction=-1,
+                                     comparator="<="),
+     [("2020", 50.0), ("2023Q4", 44.0)], MID,
+     dict(target_value=40.0, completion=0.6, verdict="基本符合预期", light="green")),
+    ("change −20 %, met", rule(target_value=None, target_change_pct=-20.0, direction=-1,
+                                comparator="<="),
+     [("2020", 50.0), ("2023Q4", 39.0)], MID, dict(target_value=40.0, verdict="提前实现")),
+    ("change, no base", rule(target_value=None, target_change_pct=-20.0, direction=-1,
+                              comparator="<="),
+     [("2023Q4", 39.0)], MID, dict(target_value=None, verdict="无法评估", reason="无基期值")),
     ("no baseline", BASE_RULE, [("2023Q4", 39.5)], MID,
      dict(verdict="无法评估", reason="无基期值", latest_value=39.5, baseline_value=None)),
     ("latest is the base", BASE_RULE, [("2020", 38.0)], MID,

@@ -21,6 +21,15 @@ Readings of methods.md chosen here (documented so an evaluator can recompute by 
   ``latest_value`` reports the value as uploaded.
 - **Monitor** indicators without a base period measure growth from their earliest
   observation; their ``cagr_ratio`` holds v = d · CAGR_obs (§2).
+- **Base already past the target** (x_b meets x* and x* ≠ x_b, e.g. base 1.55 against
+  ≥ 1.5): read as a keep-the-target case, since §1's completion would call any fall towards
+  the target "progress". Met → 已实现 (green) at any date; not met → 未保持 (red); no
+  completion ratio (reason :data:`Reason.BASE_PAST_TARGET`); the growth ratio is reported
+  as it is.
+- **Relative-to-base targets** (``target_change_pct``): x* = x_b · (1 + pct/100) with the
+  area's own x_b, then assessed like any target.
+- **As-of date inside the base period** (as_of ≤ the base period's end): 无法评估 with
+  :data:`Reason.AS_OF_IN_BASE`, whatever data exist.
 """
 
 from __future__ import annotations
@@ -123,9 +132,19 @@ def effective_value(rule: Rule, pt: Point) -> float:
 
 
 def target_verdict(
-    met: bool, keep: bool, final: bool, rho: float, tau: float, delta: float, delta_red: float
+    met: bool,
+    keep: bool,
+    final: bool,
+    rho: float,
+    tau: float,
+    delta: float,
+    delta_red: float,
+    past: bool = False,
 ) -> tuple[str, str]:
-    """Verdict and light of an assessable target indicator (§1 rules 2–7)."""
+    """Verdict and light of an assessable target indicator (§1 rules 2–7); ``past``: the base
+    already met the target (module docstring)."""
+    if past:
+        return (Verdict.MET, Light.GREEN) if met else (Verdict.NOT_KEPT, Light.RED)
     if met:
         return (Verdict.MET if final else Verdict.EARLY), Light.GREEN
     if keep:
@@ -150,10 +169,12 @@ def _finite(x: float | None, reasons: list[str]) -> float | None:
     return None
 
 
-def _primary_target_reason(rule: Rule, last: Point | None, base: tuple | None) -> str | None:
+def _primary_target_reason(
+    rule: Rule, last: Point | None, base: tuple | None, as_of: date
+) -> str | None:
     """§1 rule 1 and the incomplete-rule cases: why a target cannot be assessed."""
     b, t_star = rule.base_period, rule.target_period
-    if rule.target_value is None:
+    if rule.target_value is None and rule.target_change_pct is None:
         return Reason.NO_TARGET_VALUE
     if t_star is None:
         return Reason.NO_TARGET_PERIOD
@@ -161,6 +182,8 @@ def _primary_target_reason(rule: Rule, last: Point | None, base: tuple | None) -
         return Reason.NO_BASE_PERIOD
     if t_star.index <= b.index:
         return Reason.TARGET_NOT_AFTER_BASE
+    if as_of <= b.end:
+        return Reason.AS_OF_IN_BASE
     if last is None:
         return Reason.NO_LATEST
     if base is None:
@@ -175,19 +198,20 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
     out: dict = {}
     if b is not None and t_star is not None and t_star.index > b.index:
         out["time_share"] = time_share(b, t_star, as_of)
-    primary = _primary_target_reason(rule, last, base)
+    primary = _primary_target_reason(rule, last, base, as_of)
     if primary is not None:
         return out | {"verdict": Verdict.NA, "light": Light.GREY, "reason": primary}
     assert last is not None and base is not None and b is not None and t_star is not None
-    assert rule.target_value is not None
-    x_star, x_b, x = float(rule.target_value), base[0], effective_value(rule, last)
+    x_b, x = base[0], effective_value(rule, last)
+    x_star = target_of(rule, x_b)
     # never None for the target kind
     comparator, tau = cast(str, rule.effective_comparator), out["time_share"]
     met, keep = is_met(x, x_star, comparator, rule.tolerance), x_star == x_b
+    past = not keep and is_met(x_b, x_star, comparator, rule.tolerance)
     final = period_of_date(as_of).index >= t_star.index
-    rho = math.nan if keep else (x - x_b) / (x_star - x_b)
-    verdict, light = target_verdict(met, keep, final, rho, tau, rule.delta, rule.delta_red)
-    reasons = [Reason.KEEP_COMPLETION] if keep else []
+    rho = math.nan if keep or past else (x - x_b) / (x_star - x_b)
+    verdict, light = target_verdict(met, keep, final, rho, tau, rule.delta, rule.delta_red, past)
+    reasons = [Reason.KEEP_COMPLETION] if keep else [Reason.BASE_PAST_TARGET] if past else []
     t_idx = last.period.index
     g_obs, ratio, why = growth.growth_ratio(
         x_b, x, x_star, (t_idx - b.index) / 4, (t_star.index - b.index) / 4, rule.direction
@@ -199,9 +223,10 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
         reasons.append(Reason.LATEST_AFTER_TARGET)
     elif g_obs is not None:
         proj = growth.project(x, g_obs, (t_star.index - t_idx) / 4)
-    completion = None if keep else _finite(rho, reasons)
+    completion = None if keep or past else _finite(rho, reasons)
     ratio, proj = _finite(ratio, reasons), _finite(proj, reasons)
     return out | {
+        "target_value": _finite(x_star, reasons),
         "verdict": verdict,
         "light": light,
         "completion": completion,
@@ -214,6 +239,14 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
         else None,
         "reason": Reason.SEPARATOR.join(reasons) or None,
     }
+
+
+def target_of(rule: Rule, x_b: float) -> float:
+    """x*: the rule's target value, or the area's own base changed by ``target_change_pct``."""
+    if rule.target_value is not None:
+        return float(rule.target_value)
+    assert rule.target_change_pct is not None
+    return x_b * (1.0 + rule.target_change_pct / 100.0)
 
 
 def _assess_monitor(rule: Rule, last: Point | None, base: tuple | None) -> dict:

@@ -151,32 +151,40 @@ def _values(t: _Table, k: dict, g: np.ndarray) -> dict:
     }  # fmt: skip
 
 
-def _completion(k: dict, v: dict, now: int) -> dict:
-    """§1: time share, why a target cannot be assessed, completion, verdict and light."""
-    b, tt, xs, bv, lt = k["b"], k["T"], k["xs"], v["bv"], v["lt"]
+def _completion(k: dict, v: dict, now: int, inside: int) -> dict:
+    """§1: time share, why a target cannot be assessed, completion, verdict and light.
+
+    ``inside``: the index of the finest period containing the as-of date (as_of ≤ a base's
+    end exactly when ``inside`` ≤ its index)."""
+    b, tt, xs, bv, lt = k["b"], k["T"], v["xs"], v["bv"], v["lt"]
     tgt = k["kind"] == _KIND["target"]
     tau_ok = tgt & (b >= 0) & (tt > b)
     tau = np.where(tau_ok, np.clip((now - b) / (tt - b), 0.0, 1.0), np.nan)
     why = [Reason.NO_TARGET_VALUE, Reason.NO_TARGET_PERIOD, Reason.NO_BASE_PERIOD,
-           Reason.TARGET_NOT_AFTER_BASE, Reason.NO_LATEST, Reason.NO_BASE,
+           Reason.TARGET_NOT_AFTER_BASE, Reason.AS_OF_IN_BASE, Reason.NO_LATEST, Reason.NO_BASE,
            Reason.LATEST_NOT_AFTER_BASE]  # fmt: skip
-    conds = [~k["has_xs"], tt < 0, b < 0, tt <= b, ~v["has_l"], ~v["has_b"], lt <= b]
+    conds = [~(k["has_xs"] | k["has_chg"]), tt < 0, b < 0, tt <= b, inside <= b, ~v["has_l"],
+             ~v["has_b"], lt <= b]  # fmt: skip
     primary = np.where(tgt, np.select(conds, [_C[w] for w in why], 0), 0)
     ev = tgt & (primary == 0)
     met, keep, final = met_array(v["x"], xs, k["cmp"], k["tol"]), xs == bv, now >= tt
-    rho = np.where(keep, np.nan, (v["x"] - bv) / (xs - bv))
+    past = ~keep & met_array(bv, xs, k["cmp"], k["tol"])
+    rho = np.where(keep | past, np.nan, (v["x"] - bv) / (xs - bv))
     lo, hi = tau - k["delta"] - EPS, tau + k["delta"] - EPS
     verdict = np.select(
-        [~ev, met & final, met, keep & final, keep, rho < -EPS, final, rho >= hi, rho >= lo],
-        [V.NA, V.MET, V.EARLY, V.MISSED, V.LAGGING, V.REVERSE, V.MISSED, V.FAST, V.ON_TRACK],
+        [~ev, past & met, past, met & final, met, keep & final, keep, rho < -EPS, final,
+         rho >= hi, rho >= lo],
+        [V.NA, V.MET, V.NOT_KEPT, V.MET, V.EARLY, V.MISSED, V.LAGGING, V.REVERSE, V.MISSED,
+         V.FAST, V.ON_TRACK],
         V.LAGGING,
-    ).astype(object)
+    ).astype(object)  # fmt: skip
     yellow = (verdict == V.LAGGING) & (keep | (rho >= tau - k["delta_red"] - EPS))
     green = np.isin(verdict, [V.MET, V.EARLY, V.FAST, V.ON_TRACK])
     light = np.select([~ev, green, yellow], [Light.GREY, Light.GREEN, Light.YELLOW], Light.RED)
     return {
         "tgt": tgt, "tau": tau, "tau_ok": tau_ok, "primary": primary, "ev": ev, "met": met,
-        "keep": keep, "rho": rho, "t_verdict": verdict, "t_light": light.astype(object),
+        "keep": keep, "past": past, "rho": rho, "t_verdict": verdict,
+        "t_light": light.astype(object),
     }  # fmt: skip
 
 
@@ -257,9 +265,12 @@ def assess_frame(
     k = {
         n: col[rule_pos] for n, col in _rule_columns(rules, t, as_of, milestones_done or {}).items()
     }
-    v = _values(t, k, g) | {"T": k["T"], "xs": k["xs"]}
+    v = _values(t, k, g)
+    with np.errstate(all="ignore"):  # x* of a relative-to-base target from the area's own base
+        xs = np.where(k["has_chg"], v["bv"] * (1.0 + k["chg"] / 100.0), k["xs"])
+    v |= {"T": k["T"], "xs": xs}
     with np.errstate(all="ignore"):
-        v |= _completion(k, v, period_of_date(as_of).index)
+        v |= _completion(k, v, period_of_date(as_of).index, period_of_date(as_of).index)
         v |= _growth(k, v) | _relative(t, k, v, a)
     return _output(t, k, v, area)
 
@@ -267,19 +278,22 @@ def assess_frame(
 def _output(t: _Table, k: dict, v: dict, area: np.ndarray) -> pd.DataFrame:
     """The Assessment columns: final verdicts and lights, reasons, None for missing."""
     ev, keep, rel_ok, mile = v["ev"], v["keep"], v["rel_ok"], k["kind"] == _KIND["milestone"]
-    completion = np.where(ev & ~keep, v["rho"], np.nan)
+    past = ev & v["past"]
+    completion = np.where(ev & ~keep & ~past, v["rho"], np.nan)
     fin = {n: np.isfinite(x) for n, x in [("c", completion), ("r", v["ratio"]), ("p", v["proj"])]}
-    overflow = (ev & ~keep & ~fin["c"]) | (v["ratio_set"] & ~fin["r"]) | (v["p_ok"] & ~fin["p"])
-    overflow |= rel_ok & ~np.isfinite(v["gap"])
+    overflow = (ev & ~keep & ~past & ~fin["c"]) | (v["ratio_set"] & ~fin["r"])
+    overflow |= (v["p_ok"] & ~fin["p"]) | (rel_ok & ~np.isfinite(v["gap"]))
+    overflow |= ev & k["has_chg"] & ~np.isfinite(v["xs"])
+    first = np.where(past, _C[Reason.BASE_PAST_TARGET], v["primary"] + v["rel_primary"])
     slots = [
-        np.where(ev & keep, _C[Reason.KEEP_COMPLETION], v["primary"] + v["rel_primary"]),
+        np.where(ev & keep, _C[Reason.KEEP_COMPLETION], first),
         v["growth_why"],
         np.where(v["after_t"], _C[Reason.LATEST_AFTER_TARGET], 0),
         np.where(overflow, _C[Reason.OVERFLOW], 0),
     ]
     cls = np.where(ev & v["met"], GrowthClass.ACHIEVED, np.where(fin["r"], v["cls"], None))
     rel_met = rel_ok & v["rel_met"]
-    xs_cmp_tol = k["xs"], k["cmp"], k["tol"]
+    xs_cmp_tol = v["xs"], k["cmp"], k["tol"]
     verdict = np.select(
         [v["tgt"], rel_met, rel_ok, mile, v["mon"] & v["has_l"]],
         [v["t_verdict"], V.REL_MET, V.REL_MISSED, k["ms_verdict"], V.MONITOR],
@@ -299,7 +313,9 @@ def _output(t: _Table, k: dict, v: dict, area: np.ndarray) -> pd.DataFrame:
         "baseline_period": np.where(k["cfg"], k["b_str"], t.canon[t.per[v["bi"]]]),
         "latest_value": _none(v["x_raw"], v["has_l"]),
         "latest_period": t.canon[t.per[v["li"]]],
-        "target_value": k["xs_out"],
+        "target_value": np.where(
+            k["has_chg"], _none(v["xs"], ev & np.isfinite(v["xs"])), k["xs_out"]
+        ),
         "target_period": k["T_str"],
         "comparator": k["cmp_str"],
         "completion": _none(completion, fin["c"]),

@@ -2,6 +2,8 @@
 
 - ``sum``: the district value is the sum over its sub-areas.
 - ``weighted_mean``: Σ wᵢ·xᵢ / Σ wᵢ over sub-areas with both a value and a weight.
+- ``mean`` / ``median``: the unweighted mean / median over the sub-areas with a value (a
+  parent area without a weight series: countries of a region, 街道 without population).
 - ``formula``: each area's value is the formula over its own components; the district's is
   the formula over the components summed over the sub-areas that have every component in
   that period (so numerator and denominator cover the same areas), never an average of
@@ -36,7 +38,7 @@ import pandas as pd
 from plantrack.formula import eval_formula, formula_names
 from plantrack.periods import parse_period
 
-METHODS = ("sum", "weighted_mean", "formula", "none")
+METHODS = ("sum", "weighted_mean", "mean", "median", "formula", "none")
 _COLUMNS = ["indicator", "area", "period", "value"]
 _N = "n_areas"  # internal: sub-areas behind a district roll-up
 _STALE = 3  # quarters: a weight or component may come from up to 3 quarters before the period
@@ -102,12 +104,17 @@ def _ends(periods: pd.Series) -> np.ndarray:
     return periods.map(index).to_numpy(dtype=np.int64)
 
 
-def _sums(sub: pd.DataFrame, ids: list[str], district: str, count: bool) -> list[pd.DataFrame]:
-    """District = Σ sub-areas, for every ``sum`` indicator at once."""
+def _sums(
+    sub: pd.DataFrame, ids: list[str], district: str, count: bool, how: str = "sum"
+) -> list[pd.DataFrame]:
+    """District = Σ sub-areas (or their mean / median: ``how``), for every indicator at once."""
     if not ids:
         return []
     groups = sub.groupby(["indicator", "period"])
-    totals = groups["value"].sum(min_count=1)
+    if how == "sum":
+        totals = groups["value"].sum(min_count=1)
+    else:  # NaN values are skipped; a group with none stays NaN and is dropped later
+        totals = groups["value"].mean() if how == "mean" else groups["value"].median()
     keep = totals.index.get_level_values(0).isin(ids)
     n = None
     if count:  # sub-areas with a value
@@ -244,13 +251,15 @@ def _computed(
         by_method[spec.method].append(spec)
     comps = {c for s in by_method["formula"] for c in formula_names(s.formula or "")}
     needed = comps | {x for s in by_method["weighted_mean"] for x in (s.id, s.weight)}
-    needed |= {s.id for s in by_method["sum"]}
+    needed |= {s.id for m in ("sum", "mean", "median") for s in by_method[m]}
     mask = obs["indicator"].isin(list(needed)) & (obs["area"] != district)
     if subareas is not None:
         mask &= obs["area"].isin(list(subareas))
     sub = obs.loc[mask & (obs["source"] == "reported"), _COLUMNS]  # one take of four columns
     count = subareas is not None
     frames = _sums(sub, [s.id for s in by_method["sum"]], district, count)
+    for how in ("mean", "median"):
+        frames += _sums(sub, [s.id for s in by_method[how]], district, count, how)
     frames += _weighted(sub, by_method["weighted_mean"], district, count)
     if by_method["formula"]:
         parts = _Components(sub, comps)

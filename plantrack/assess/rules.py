@@ -34,6 +34,7 @@ class Verdict:
     LAGGING = "滞后"
     REVERSE = "逆向"
     MISSED = "未实现"
+    NOT_KEPT = "未保持"  # a base already past the target no longer meets it (keep-the-target)
     NA = "无法评估"
     REL_MET = "已达标"
     REL_MISSED = "未达标"
@@ -70,6 +71,7 @@ class Reason:
     NO_TARGET_PERIOD = "未设定目标期"
     NO_BASE_PERIOD = "未设定基期"
     TARGET_NOT_AFTER_BASE = "目标期不晚于基期"
+    AS_OF_IN_BASE = "评估日未晚于基期末，尚无基期后的进展可评估"
     NO_LATEST = "截至评估日无观测值"
     NO_BASE = "无基期值"
     LATEST_NOT_AFTER_BASE = "最新数据不晚于基期"
@@ -83,6 +85,7 @@ class Reason:
     ZERO_REQUIRED_GROWTH = "所需增速为零，增速比无定义"
     LATEST_AFTER_TARGET = "最新数据晚于目标期，不作趋势预测"
     OVERFLOW = "数值超出可计算范围"
+    BASE_PAST_TARGET = "基期值已达到目标，按保持目标评估，完成进度无定义"
 
     SEPARATOR = "；"
 
@@ -110,6 +113,8 @@ class Rule:
     ``comparator`` None on a ``target`` or ``relative`` indicator is read from the direction
     (``>=`` for +1, ``<=`` for −1). ``base_value`` None means: use the observation at
     ``base_period`` (an annual value, or failing that one ending with the base period).
+    ``target_change_pct`` (used when ``target_value`` is None) sets the target relative to
+    the area's own base: x* = x_b · (1 + target_change_pct / 100), e.g. −20 for "−20 %".
     """
 
     id: str
@@ -126,6 +131,7 @@ class Rule:
     delta_red: float = 0.30
     reference: str | None = None
     deadline: date | None = None
+    target_change_pct: float | None = None
 
     def __post_init__(self) -> None:
         checks = [
@@ -231,6 +237,8 @@ def rule_columns(rules: Sequence[Rule]) -> dict[str, np.ndarray]:
         "cfg": (lambda r: r.base_value is not None, bool),
         "bv_cfg": (lambda r: nan if r.base_value is None else r.base_value, float),
         "has_xs": (lambda r: r.target_value is not None, bool),
+        "has_chg": (lambda r: r.target_value is None and r.target_change_pct is not None, bool),
+        "chg": (lambda r: nan if r.target_change_pct is None else r.target_change_pct, float),
         "xs": (lambda r: nan if r.target_value is None else r.target_value, float),
         "T": (lambda r: r.target_period.index if r.target_period else -1, np.int64),
         "has_ref": (lambda r: r.reference is not None, bool),

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from plantrack.cli.common import CliError, workspace
-from plantrack.config import load_config
+from plantrack.config import load_config_with_warnings
 from plantrack.config.schema import schema_json
 from plantrack.settings import resolve
 from plantrack.workspace import fill_demo
@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def check_config(args: argparse.Namespace) -> int:
     path = args.path or args.config or resolve().config_path
-    reg = load_config(path)
+    reg, warnings = load_config_with_warnings(path)
+    for w in warnings:
+        print(w)
     n_ms = sum(1 for i in reg.indicators if i.kind == "milestone")
     print(
         f"{path}: 有效 — {len(reg.plans)} 个规划，{len(reg.indicators)} 个指标（其中里程碑 {n_ms} 个），"

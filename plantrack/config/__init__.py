@@ -1,6 +1,12 @@
 """The plan registry: ``indicators.yaml`` loaded into typed, checked models."""
 
-from plantrack.config.loader import ConfigError, Issue, config_hash, load_config
+from plantrack.config.loader import (
+    ConfigError,
+    Issue,
+    config_hash,
+    load_config,
+    load_config_with_warnings,
+)
 from plantrack.config.models import Area, Indicator, Plan, Registry
 
 __all__ = [
@@ -12,4 +18,5 @@ __all__ = [
     "Registry",
     "config_hash",
     "load_config",
+    "load_config_with_warnings",
 ]

@@ -61,8 +61,32 @@ def _check_target(i: int, ind: Indicator, reg: Registry) -> Iterator[tuple[Loc, 
         return
     if t is None:
         return
-    if ind.kind == "target" and t.value is None:
-        yield _ind(i, "target"), f"指标 {ind.id}: 缺少目标值 target.value", "填写目标值"
+    if ind.kind == "target" and t.value is None and t.change_pct is None and not t.by_area:
+        yield (
+            _ind(i, "target"),
+            f"指标 {ind.id}: 缺少目标值 target.value",
+            "填写目标值，或用 change_pct 写相对基期的变化（如 -20），或用 by_area 分地区给出",
+        )
+    if t.value is not None and t.change_pct is not None:
+        yield (
+            _ind(i, "target", "change_pct"),
+            f"指标 {ind.id}: target.value 与 change_pct 只能写一个",
+            "删去其中一个",
+        )
+    codes = {reg.areas.district.code, *(a.code for a in reg.areas.subareas)}
+    for code, at in t.by_area.items():
+        if code not in codes:
+            yield (
+                _ind(i, "target", "by_area", code),
+                f"指标 {ind.id}: by_area 中的地区代码 '{code}' 不在 areas 中",
+                f"改为已配置的地区代码（{_sample(sorted(codes))}）",
+            )
+        if at.value is not None and at.change_pct is not None:
+            yield (
+                _ind(i, "target", "by_area", code),
+                f"指标 {ind.id}: 地区 {code} 的 value 与 change_pct 只能写一个",
+                "删去其中一个",
+            )
     if ind.kind == "relative" and t.reference not in ids:
         yield (
             _ind(i, "target", "reference"),
@@ -95,6 +119,10 @@ def _check_target(i: int, ind: Indicator, reg: Registry) -> Iterator[tuple[Loc, 
             f"指标 {ind.id}: 比较符 {t.comparator} 与方向 {ind.direction} 相反",
             "核对方向与比较符",
         )
+
+
+def _sample(items: list[str], n: int = 5) -> str:
+    return "、".join(items[:n]) + (f" 等 {len(items)} 个" if len(items) > n else "")
 
 
 def check_indicators(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
@@ -168,7 +196,41 @@ def _check_formula(i: int, ind: Indicator, ids: set[str]) -> Iterator[tuple[Loc,
             )
 
 
+def _base_past_target(ind: Indicator) -> Iterator[tuple[Loc | None, str, float, float]]:
+    """(where, area, base, target) for every configured base that already meets its target."""
+    t = ind.target
+    if ind.kind != "target" or t is None:
+        return
+    base = ind.baseline.value / (ind.baseline.span_years or 1) if ind.baseline else None
+    pairs: list[tuple[Loc | None, str, float | None, float | None]] = [
+        (("baseline",), "", base, t.value)
+    ]
+    for code, at in t.by_area.items():
+        value = at.value if at.value is not None else t.value
+        pairs.append((("target", "by_area", code), code, at.base, value))
+    for loc, area, b, x in pairs:
+        if b is None or x is None or b == x:
+            continue
+        met = b >= x if t.comparator == ">=" else b <= x if t.comparator == "<=" else False
+        if met:
+            yield loc, area, b, x
+
+
+def warn_base_past_target(reg: Registry) -> Iterator[tuple[Loc, str, str]]:
+    """A configured base that already meets the target: assessed as a keep-the-target case."""
+    for i, ind in enumerate(reg.indicators):
+        for loc, area, b, x in _base_past_target(ind):
+            where = f"地区 {area} 的" if area else ""
+            yield (
+                _ind(i, *(loc or ())),
+                f"指标 {ind.id}: {where}基期值 {b:g} 已达到目标 {ind.target.comparator} {x:g}"  # type: ignore[union-attr]
+                "，按“保持目标”评估（保持为已实现，不再达到为未保持、红灯）",
+                "如目标应更高（更低），请核对目标值或基期值",
+            )
+
+
 CHECKS: tuple[Check, ...] = (check_unique, check_plans, check_indicators)
+WARNINGS: tuple[Check, ...] = (warn_base_past_target,)
 
 
 def check_registry(reg: Registry, path: Path, positions: dict[Loc, int]) -> list[Issue]:
@@ -177,6 +239,11 @@ def check_registry(reg: Registry, path: Path, positions: dict[Loc, int]) -> list
     for check in CHECKS:
         for loc, what, fix in check(reg):
             issues.append(Issue(path.name, line_of(positions, loc), f"{what} — {fix}"))
+    for check in WARNINGS:
+        for loc, what, fix in check(reg):
+            issues.append(
+                Issue(path.name, line_of(positions, loc), f"{what} — {fix}", level="warning")
+            )
     if reg.tasks_file and not (path.parent / reg.tasks_file).exists():
         issues.append(
             Issue(

@@ -25,6 +25,9 @@ _PYDANTIC_HINTS = {
     "extra_forbidden": "未知的键（拼写错误？）— 删除它或改为文档中的键名",
     "missing": "缺少必填项 — 补上该键",
     "literal_error": "取值不在允许范围内",
+    "string_type": '应为文字 — 代码、年份等请加引号，如 "2020"',
+    "date_from_datetime_parsing": "日期无法识别 — 写成 2022-05-18",
+    "float_parsing": "应为数字 — 如 41 或 2.6（不加单位）",
 }
 
 
@@ -38,7 +41,8 @@ class Issue:
     level: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        mark = "警告：" if self.level == "warning" else ""
+        return f"{self.file}:{self.line}: {mark}{self.message}"
 
 
 class ConfigError(Exception):
@@ -116,6 +120,11 @@ def _model_issues(name: str, err: ValidationError, positions: dict[Loc, int]) ->
 
 def load_config(path: str | Path) -> Registry:
     """Load and check the registry; raise :class:`ConfigError` listing every problem."""
+    return load_config_with_warnings(path)[0]
+
+
+def load_config_with_warnings(path: str | Path) -> tuple[Registry, list[Issue]]:
+    """The registry and the warnings about it (level ``warning``: valid, but worth a look)."""
     from plantrack.config.checks import check_registry
 
     path = Path(path)
@@ -128,10 +137,11 @@ def load_config(path: str | Path) -> Registry:
         registry = Registry.model_validate(data)
     except ValidationError as err:
         raise ConfigError(_model_issues(path.name, err, positions)) from None
-    issues = [i for i in check_registry(registry, path, positions) if i.level == "error"]
+    found = check_registry(registry, path, positions)
+    issues = [i for i in found if i.level == "error"]
     if issues:
         raise ConfigError(issues)
-    return registry
+    return registry, [i for i in found if i.level != "error"]
 
 
 def config_hash(path: str | Path, tasks_file: str | None = None) -> str:

@@ -1,11 +1,32 @@
-"""Typed models of ``indicators.yaml`` (version 1). Unknown keys are errors."""
+"""Typed models of ``indicators.yaml`` (version 1). Unknown keys are errors.
+
+Written for a Chinese gazette first, usable for any place: the gazette-only fields (文号,
+印发机关, 印发日期, 出处, 条款, 牵头部门, 约束性/预期性) are optional, every enumerated
+value is accepted in English or Chinese (:mod:`plantrack.config.words`), and years or codes
+written without quotes (``base_period: 2020``, ``code: 370103``) are read as text.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from plantrack.config.words import (
+    as_text,
+    attribute_word,
+    comparator_word,
+    direction_word,
+    frequency_word,
+    kind_word,
+    measure_word,
+    method_word,
+    percent_number,
+)
+
+Text = Annotated[str, BeforeValidator(as_text)]
+"""A string that may be written unquoted in YAML (a year such as 2020, a code such as 370103)."""
 
 
 class Strict(BaseModel):
@@ -13,8 +34,9 @@ class Strict(BaseModel):
 
 
 class Area(Strict):
-    code: str = Field(description="统计用区划代码 Statistical area code, e.g. 370103002000")
+    code: Text = Field(description="统计用区划代码 Statistical area code, e.g. 370103002000")
     name: str = Field(description="名称 Official name, e.g. 大观园街道")
+    name_en: str | None = Field(None, description="英文名称 English name")
     aliases: list[str] = Field(default=[], description="别名 Other names that resolve to it")
 
 
@@ -33,26 +55,42 @@ class Assessment(Strict):
 
 
 class Plan(Strict):
-    id: str = Field(description="标识 Stable id used by indicators and tasks")
+    id: Text = Field(description="标识 Stable id used by indicators and tasks")
     name: str = Field(description="规划名称 Full name as published")
-    short_name: str = Field(description="简称 Short name for screens")
-    doc_no: str = Field(description="文号 Document number, e.g. 市中政办字〔2022〕2号")
-    issuer: str = Field(description="印发机关 Issuing body")
-    issued: date = Field(description="印发日期 Date of issue")
+    name_en: str | None = Field(None, description="英文名称 English name")
+    short_name: str = Field("", description="简称 Short name for screens (default: the name)")
+    doc_no: str = Field("", description="文号 Document number, e.g. 市中政办字〔2022〕2号")
+    issuer: str = Field("", description="印发机关 Issuing body")
+    issued: date = Field(
+        date(1900, 1, 1), description="印发日期 Date of issue (default: 1 January of start_year)"
+    )
     start_year: int = Field(description="规划期起始年 First year of the plan period")
     end_year: int = Field(description="规划期末年 Last year of the plan period (target year)")
-    base_period: str | None = Field(
-        description="基期 Base period of the targets (e.g. '2020'); null for one-year work plans"
+    base_period: Text | None = Field(
+        None,
+        description="基期 Base period of the targets (e.g. '2020'); null for one-year work plans",
     )
     assessment: Assessment = Field(
         default=Assessment(), description="评估参数 Assessment tolerances (methods.md §1)"
     )
-    source: str = Field(description="出处 Where the plan was published")
+    source: str = Field("", description="出处 Where the plan was published")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        """short_name defaults to the name, issued to 1 January of the first year."""
+        if isinstance(data, dict):
+            data = dict(data)
+            if not data.get("short_name") and data.get("name"):
+                data["short_name"] = data["name"]
+            if data.get("issued") is None and isinstance(data.get("start_year"), int):
+                data["issued"] = date(data["start_year"], 1, 1)
+        return data
 
 
 class Value(Strict):
     value: float = Field(description="数值 The value")
-    period: str = Field(description="时期 Period the value refers to: '2025' or '2023Q4'")
+    period: Text = Field(description="时期 Period the value refers to: '2025' or '2023Q4'")
     note: str | None = Field(None, description="说明 Where the value comes from")
     span_years: int | None = Field(
         None,
@@ -62,15 +100,42 @@ class Value(Strict):
     )
 
 
+class AreaTarget(Strict):
+    value: float | None = Field(None, description="目标值 This area's own target value")
+    base: float | None = Field(
+        None,
+        description="基期值 This area's base value (default: its observation at the base period)",
+    )
+    change_pct: Annotated[float | None, BeforeValidator(percent_number)] = Field(
+        None,
+        description="相对基期变化 Target as a change from this area's own base, in percent "
+        "(-20 or '-20%': 20 % below the base)",
+    )
+
+
 class Target(Strict):
-    value: float | None = Field(None, description="目标值 Target value (null for relative)")
-    period: str = Field(description="目标期 Period by which the target applies, e.g. '2025'")
-    comparator: Literal[">=", "<=", "=="] = Field(description="比较 Comparator: >=, <= or ==")
+    value: float | None = Field(
+        None, description="目标值 Target value (null for relative, or when change_pct is given)"
+    )
+    period: Text = Field(description="目标期 Period by which the target applies, e.g. '2025'")
+    comparator: Annotated[Literal[">=", "<=", "=="], BeforeValidator(comparator_word)] = Field(
+        description="比较 Comparator: >=, <= or == (also ≥, ≤, at least, at most, 不低于, 不高于)"
+    )
     tolerance: float = Field(0.0, ge=0, description="容差 Tolerance for == targets")
     reference: str | None = Field(
         None, description="参照指标 For relative targets: id of the series compared against"
     )
-    text: str = Field(description="原文表述 The target as the plan words it, e.g. 41%以上")
+    change_pct: Annotated[float | None, BeforeValidator(percent_number)] = Field(
+        None,
+        description="相对基期变化 Target as a change from each area's own base, in percent "
+        "(-20 or '-20%': 20 % below the base); replaces value",
+    )
+    by_area: dict[Text, AreaTarget] = Field(
+        default={},
+        description="分地区目标 Per-area base and target (area code → value / base / change_pct); "
+        "areas not listed use the indicator's target",
+    )
+    text: str = Field("", description="原文表述 The target as the plan words it, e.g. 41%以上")
 
 
 class Range(Strict):
@@ -79,43 +144,62 @@ class Range(Strict):
 
 
 class Rollup(Strict):
-    method: Literal["sum", "weighted_mean", "formula", "none"] = Field(
+    method: Annotated[
+        Literal["sum", "weighted_mean", "mean", "median", "formula", "none"],
+        BeforeValidator(method_word),
+    ] = Field(
         description="汇总方法 How 街道 values make the district value: sum of components, "
-        "population-weighted mean, formula over summed components, or none (district only)"
+        "weighted mean (needs weight), unweighted mean, median, formula over summed "
+        "components, or none (district only)"
     )
     weight: str | None = Field(None, description="权重指标 Weight series for weighted_mean")
 
 
 class Indicator(Strict):
-    id: str = Field(description="指标代码 Stable id, '<plan>.<name>'")
-    name: str = Field(description="指标名称 Chinese name")
-    name_en: str = Field(description="英文名称 English name")
-    plan: str = Field(description="所属规划 Plan id")
-    kind: Literal["target", "relative", "milestone", "monitor"] = Field(
+    id: Text = Field(description="指标代码 Stable id, '<plan>.<name>'")
+    name: str = Field(description="指标名称 Name (Chinese, or the language of the plan)")
+    name_en: str | None = Field(None, description="英文名称 English name")
+    plan: Text = Field(description="所属规划 Plan id")
+    kind: Annotated[
+        Literal["target", "relative", "milestone", "monitor"], BeforeValidator(kind_word)
+    ] = Field(
         description="类型 target (numeric target), relative (target is another series), "
         "milestone (done by a deadline), monitor (no target, trend only)"
     )
-    unit: str = Field(description="单位 Unit, e.g. %, 平方米, 人")
-    direction: Literal["up", "down"] = Field(
-        description="方向 up: higher is better; down: lower is better (required, no default)"
+    unit: str = Field("", description="单位 Unit, e.g. %, 平方米, 人")
+    direction: Annotated[Literal["up", "down"], BeforeValidator(direction_word)] = Field(
+        description="方向 up: higher is better; down: lower is better (required, no default; "
+        "also higher/lower, 正向/逆向)"
     )
-    attribute: Literal["约束性", "预期性"] | None = Field(
-        description="属性 约束性 (binding) or 预期性 (indicative); null for components"
+    attribute: Annotated[Literal["约束性", "预期性"] | None, BeforeValidator(attribute_word)] = (
+        Field(
+            None,
+            description="属性 约束性 (binding) or 预期性 (expected/indicative); null for "
+            "components and where the plan does not say",
+        )
     )
     attribute_note: str | None = Field(None, description="属性说明 How the attribute was read")
     target: Target | None = Field(None, description="目标 Target (kinds target and relative)")
     baseline: Value | None = Field(None, description="基期值 Baseline where the plan states it")
     deadline: date | None = Field(None, description="完成时限 Deadline (milestones)")
-    lead: list[str] = Field(description="牵头部门 Lead departments as the clause names them")
+    lead: list[str] = Field(
+        default=[], description="牵头部门 Lead departments as the clause names them"
+    )
     participating: list[str] = Field(default=[], description="参与部门 Participating departments")
-    clause: str = Field(description="条款原文 The clause the indicator comes from, quoted")
+    clause: str = Field("", description="条款原文 The clause the indicator comes from, quoted")
     section: str | None = Field(None, description="所在章节 Section of the plan")
     valid_range: Range = Field(default=Range(), description="有效范围 Valid range of a value")
-    measure: Literal["stock", "flow"] = Field(
-        description="存量/流量 stock read at period end; flow accumulates over the year (年初至今)"
+    measure: Annotated[Literal["stock", "flow"], BeforeValidator(measure_word)] = Field(
+        "stock",
+        description="存量/流量 stock read at period end; flow accumulates over the year (年初至今)",
     )
-    frequency: Literal["quarter", "year"] = Field(description="报送频率 Reporting frequency")
-    rollup: Rollup = Field(description="汇总 How sub-areas roll up to the district")
+    frequency: Annotated[Literal["month", "quarter", "year"], BeforeValidator(frequency_word)] = (
+        Field(description="报送频率 Reporting frequency: month, quarter or year")
+    )
+    rollup: Rollup = Field(
+        default=Rollup(method="none"),
+        description="汇总 How sub-areas roll up to the district (default none)",
+    )
     formula: str | None = Field(
         None, description="公式 Derived indicators: formula over component ids, e.g. a / b * 10000"
     )
