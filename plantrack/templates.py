@@ -3,8 +3,9 @@
 A header block (表名, 填报单位, 报告期, 填报人, 联系电话, 报出日期) sits above the table.
 Indicator names, units and areas are prefilled; the previous period's stored value is
 alongside as a read-only reference; the sheet is protected except the cells to fill.
-A period's template lists the indicators reported at that frequency (quarterly for
-``2024Q1``, yearly for ``2024``) that are uploaded (not milestones or formulas).
+A period's template lists the indicators reported at that frequency (monthly for
+``2024-03``, quarterly for ``2024Q1``, yearly for ``2024``) that are uploaded (not
+milestones or formulas).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ HINT = (
 
 
 def previous(period: Period) -> Period:
+    if period.month is not None:
+        m = period.month - 1
+        return Period(period.year, month=m) if m else Period(period.year - 1, month=12)
     if period.quarter is None:
         return Period(period.year - 1)
     return (
@@ -48,6 +52,8 @@ def default_period(ws: Workspace, today: date) -> Period:
 
 
 def period_label(period: Period) -> str:
+    if period.month:
+        return f"{period.year}年{period.month}月"
     return f"{period.year}年第{period.quarter}季度" if period.quarter else f"{period.year}年"
 
 
@@ -59,8 +65,9 @@ def departments(ws: Workspace) -> list[str]:
 def template_rows(
     ws: Workspace, period: Period, plan: str | None = None, department: str | None = None
 ) -> pd.DataFrame:
-    """One row per (indicator, area) to fill, with last period's stored value."""
-    freq = "year" if period.is_annual else "quarter"
+    """One row per (indicator, area) to fill, with last period's stored value (none when the
+    database file does not exist: a template needs no database)."""
+    freq = period.frequency
     inds = [
         i
         for i in ws.registry.indicators
@@ -78,7 +85,8 @@ def template_rows(
         rows += [(ind.id, ind.name, ind.unit, a.code, a.name, str(period)) for a in areas]
     df = pd.DataFrame(rows, columns=["indicator", "name", "unit", "area", "area_name", "period"])
     prev = previous(period)
-    cur = ws.store.current(indicators=[i.id for i in inds]) if inds else pd.DataFrame()
+    have_db = ws.settings.db_path.exists()
+    cur = ws.store.current(indicators=[i.id for i in inds]) if inds and have_db else pd.DataFrame()
     if len(cur):
         cur = cur[cur["period"] == str(prev)][["indicator", "area", "value"]]
         df = df.merge(

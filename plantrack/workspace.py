@@ -88,6 +88,19 @@ def open_workspace(
     return ws
 
 
+def open_registry(db: str | Path | None = None, config: str | Path | None = None) -> Workspace:
+    """The workspace without touching its database: nothing is opened, created or generated
+    (a template needs only the registry; stored values are read only if the file exists)."""
+    settings = resolve(db, config)
+    registry = load_config(settings.config_path)
+    return Workspace(
+        settings,
+        registry,
+        Store(settings.db_path),
+        config_hash(settings.config_path, registry.tasks_file),
+    )
+
+
 def fill_demo(ws: Workspace) -> int:
     """Load the synthetic demo into the workspace's database, batch by batch."""
     ws.store.ensure_schema(kind="demo")

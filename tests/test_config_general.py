@@ -164,3 +164,49 @@ def test_per_area_and_relative_targets_in_the_assessment(tmp_path):
     assert top["baseline_value"] == pytest.approx(10.0)
     assert top["latest_value"] == pytest.approx(9.5) and top["target_value"] == pytest.approx(8.0)
     assert isinstance(ws.store, Store)
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "plantrack", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_new_config_writes_a_starter_that_passes_check_config(tmp_path):
+    areas = tmp_path / "areas.csv"
+    areas.write_text("Country Code,Country Name\nPRT,Portugal\nESP,Spain\n", encoding="utf-8")
+    out = tmp_path / "starter.yaml"
+    proc = cli("new-config", "--name", "Fertility", "--areas", str(areas), "--out", str(out),
+               "--start", "2001", "--end", "2011")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("\n#") >= 3 and 'base_period: "2000"' in text
+    reg = load_config(out)
+    assert [a.code for a in reg.areas.subareas] == ["PRT", "ESP"]
+    assert reg.plans[0].end_year == 2011 and reg.indicators[0].rollup.method == "mean"
+    assert cli("check-config", str(out)).returncode == 0
+    again = cli("new-config", "--name", "F", "--areas", str(areas), "--out", str(out))
+    assert again.returncode == 2 and "已存在" in again.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name\nPRT,Portugal\nPRT,Again\n", encoding="utf-8")
+    proc = cli("new-config", "--name", "F", "--areas", str(bad), "--out", str(tmp_path / "b.yaml"))
+    assert (
+        proc.returncode == 2 and "bad.csv 第3行" in proc.stderr and "Traceback" not in proc.stderr
+    )
+
+
+def test_template_needs_no_database(tmp_path):
+    db = tmp_path / "none.duckdb"
+    out = tmp_path / "t.xlsx"
+    proc = cli("--db", str(db), "template", "--period", "2024Q1", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 1000 and not db.exists()
+    monthly = MINIMAL.replace("frequency: annual", "frequency: monthly")
+    cfg = write(tmp_path, monthly)
+    out2 = tmp_path / "m.csv"
+    proc = cli("--config", str(cfg), "--db", str(db), "template", "--period", "2008-03",
+               "--format", "csv", "--out", str(out2))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = out2.read_text(encoding="utf-8-sig")
+    assert "fert.rate" in text and "2008-03" in text and "fert.teen" not in text
+    assert not db.exists()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from plantrack.ingest.report import Problem
-from plantrack.periods import parse_period
+from plantrack.periods import MONTHS_PER_YEAR, parse_period
 from validation.messages import Context, num, problem
 
 DEFAULTS = {"jump_ratio": 0.5, "robust_z": 3.5, "min_history": 5, "rollup_tolerance": 0.01}
@@ -110,7 +110,8 @@ def jumps(
         by=["indicator", "area"],
         allow_exact_matches=False,
     )
-    flows = clean[is_flow].assign(prev_idx=clean.loc[is_flow, "period_idx"] - 4)
+    year = MONTHS_PER_YEAR  # period_idx counts months: the same period a year earlier
+    flows = clean[is_flow].assign(prev_idx=clean.loc[is_flow, "period_idx"] - year)
     flows = flows.merge(right, on=["indicator", "area", "prev_idx"], how="left")
     both = pd.concat([stocks, flows], ignore_index=True)
     ratio = (both["value"] / both["prev"] - 1).abs()
@@ -132,7 +133,7 @@ def _robust(
         return []
 
     def season(df: pd.DataFrame) -> np.ndarray:
-        return np.where(df["indicator"].isin(flow_ids), df["period_idx"] % 4, -1)
+        return np.where(df["indicator"].isin(flow_ids), df["period_idx"] % MONTHS_PER_YEAR, -1)
 
     st = stored.dropna(subset=["period_idx", "value"]).assign(season=lambda d: season(d))
     st["value"] = st["value"].astype(float)

@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from plantrack.config import Registry
-from plantrack.periods import Period, period_of_date
+from plantrack.periods import Period, month_of_date
 from validation._gx import Column, context, gx, gxe
 
 KEY = ["indicator", "area", "period"]
@@ -34,8 +34,8 @@ class SuiteSpec:
 
 
 def last_ended_index(today: date) -> int:
-    q = period_of_date(today)
-    return q.index if today >= q.end else q.index - 1
+    m = month_of_date(today)  # a period has ended when its end (a month's end) has passed
+    return m.index if today >= m.end else m.index - 1
 
 
 def spec_from_registry(registry: Registry, today: date) -> SuiteSpec:
@@ -46,7 +46,7 @@ def spec_from_registry(registry: Registry, today: date) -> SuiteSpec:
         if not ind.uploadable:
             continue
         r, plan = ind.valid_range, plans.get(ind.plan)
-        first = Period(plan.start_year - 1, 1).index if plan else nan
+        first = Period(plan.start_year - 1, month=1).index if plan else nan
         last = Period(plan.end_year).index if plan else nan
         lo, hi = (nan if v is None else float(v) for v in (r.min, r.max))
         bounds.append((ind.id, lo, hi, float(first), float(last)))

@@ -44,6 +44,7 @@ import numpy as np
 
 from plantrack.assess import growth
 from plantrack.assess.rules import EPS, Assessment, Light, Reason, Rule, Verdict
+from plantrack.periods import MONTHS_PER_YEAR as YEAR
 from plantrack.periods import Period, period_of_date
 
 
@@ -65,16 +66,17 @@ def usable(observations: Sequence[tuple[Period, float]], as_of: date) -> list[Po
 
 
 def _pick(points: list[Point]) -> Point | None:
-    """The preferred point among points with the same end: annual first, then the last."""
+    """The preferred point among points with the same end: a year, then a quarter, then a
+    month; among equals the last."""
     best: Point | None = None
     for pt in points:
-        if best is None or pt.period.is_annual >= best.period.is_annual:
+        if best is None or pt.period.rank >= best.period.rank:
             best = pt
     return best
 
 
 def at_end(points: list[Point], index: int) -> Point | None:
-    """The observation whose period ends with the period of quarter-index ``index``."""
+    """The observation whose period ends with the period of index ``index`` (months)."""
     return _pick([pt for pt in points if pt.period.index == index])
 
 
@@ -89,7 +91,7 @@ def earliest(points: list[Point]) -> Point | None:
 
 
 def baseline(rule: Rule, points: list[Point]) -> tuple[float, str | None, int | None] | None:
-    """x_b with the period it stands for and that period's quarter index, or None."""
+    """x_b with the period it stands for and that period's index, or None."""
     if rule.base_value is not None:
         b = rule.base_period
         return rule.base_value, (str(b) if b else None), (b.index if b else None)
@@ -124,10 +126,11 @@ def met_array(x: np.ndarray, x_star: np.ndarray, cmp: np.ndarray, tol: np.ndarra
 
 
 def effective_value(rule: Rule, pt: Point) -> float:
-    """x_t as assessed: a flow's year-to-date value in quarter q < 4 annualised by 4/q (§6)."""
-    q = pt.period.quarter
-    if rule.measure == "flow" and q is not None and q < 4:
-        return pt.value * 4.0 / q
+    """x_t as assessed: a flow's year-to-date value in quarter q < 4 annualised by 4/q (§6),
+    in month m < 12 by 12/m."""
+    part = pt.period.part
+    if rule.measure == "flow" and part is not None and part[0] < part[1]:
+        return pt.value * float(part[1]) / part[0]
     return pt.value
 
 
@@ -214,7 +217,7 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
     reasons = [Reason.KEEP_COMPLETION] if keep else [Reason.BASE_PAST_TARGET] if past else []
     t_idx = last.period.index
     g_obs, ratio, why = growth.growth_ratio(
-        x_b, x, x_star, (t_idx - b.index) / 4, (t_star.index - b.index) / 4, rule.direction
+        x_b, x, x_star, (t_idx - b.index) / YEAR, (t_star.index - b.index) / YEAR, rule.direction
     )
     if why:
         reasons.append(why)
@@ -222,7 +225,7 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
     if g_obs is not None and t_idx > t_star.index:
         reasons.append(Reason.LATEST_AFTER_TARGET)
     elif g_obs is not None:
-        proj = growth.project(x, g_obs, (t_star.index - t_idx) / 4)
+        proj = growth.project(x, g_obs, (t_star.index - t_idx) / YEAR)
     completion = None if keep or past else _finite(rho, reasons)
     ratio, proj = _finite(ratio, reasons), _finite(proj, reasons)
     return out | {
@@ -263,7 +266,7 @@ def _assess_monitor(rule: Rule, last: Point | None, base: tuple | None) -> dict:
         reasons.append(Reason.LATEST_NOT_AFTER_BASE)
     else:
         x = effective_value(rule, last)
-        g_obs, why = growth.observed_growth(base[0], x, (t_idx - base[2]) / 4)
+        g_obs, why = growth.observed_growth(base[0], x, (t_idx - base[2]) / YEAR)
         if why is not None:
             reasons.append(why)
         else:
@@ -272,7 +275,7 @@ def _assess_monitor(rule: Rule, last: Point | None, base: tuple | None) -> dict:
             if t_star is not None and t_idx > t_star.index:
                 reasons.append(Reason.LATEST_AFTER_TARGET)
             elif t_star is not None:
-                proj = growth.project(x, g_obs, (t_star.index - t_idx) / 4)
+                proj = growth.project(x, g_obs, (t_star.index - t_idx) / YEAR)
     rate, proj = _finite(rate, reasons), _finite(proj, reasons)
     return {
         "verdict": Verdict.MONITOR,

@@ -32,7 +32,8 @@ from plantrack.assess.rules import (
     rule_columns,
 )
 from plantrack.assess.rules import Verdict as V
-from plantrack.periods import Period, parse_period, period_of_date
+from plantrack.periods import MONTHS_PER_YEAR as YEAR
+from plantrack.periods import Period, month_of_date, parse_period, period_of_date
 
 _KIND = {kind: i for i, kind in enumerate(KINDS)}
 _C = REASON_CODES
@@ -47,20 +48,22 @@ class _Table:
         per, per_uniques = pd.factorize(obs["period"])
         periods = [_parse(p) for p in per_uniques]
         self.canon = np.array([str(p) for p in periods] + [None], dtype=object)
-        self.quarter = np.array([p.quarter or 0 for p in periods] + [0], dtype=np.int64)
+        parts = [p.part or (0, 1) for p in periods] + [(0, 1)]
+        self.part = np.array([n for n, _ in parts], dtype=np.int64)  # flows: q of 4, m of 12
+        self.per_year = np.array([of for _, of in parts], dtype=float)
         pidx = np.array([p.index for p in periods], dtype=np.int64)
         self.pmin = int(pidx.min()) if len(pidx) else 0
         self.span = int(pidx.max()) - self.pmin + 1 if len(pidx) else 1
-        # per period: its end, then annual after quarterly (a year wins over its Q4)
-        code = (pidx - self.pmin) * 2 + np.array([p.is_annual for p in periods], dtype=np.int64)
+        # per period: its end, then year after quarter after month (a year wins over its Q4)
+        code = (pidx - self.pmin) * 3 + np.array([p.rank for p in periods], dtype=np.int64)
         self.n_areas = max(len(self.areas), 1)
         self.ind = ind if area.min(initial=0) >= 0 else np.where(area >= 0, ind, -1)
         self.group = self.ind.astype(np.int64) * self.n_areas + area
         value = obs["value"].to_numpy(dtype=float, na_value=np.nan)
-        quarter = period_of_date(as_of)
-        usable = pidx <= quarter.index - (quarter.end != as_of)  # period ends on or before as_of
+        month = month_of_date(as_of)
+        usable = pidx <= month.index - (month.end != as_of)  # period ends on or before as_of
         rows = np.flatnonzero(np.isfinite(value) & usable[per] & (self.ind >= 0))
-        n, width = len(value), 2 * self.span
+        n, width = len(value), 3 * self.span
         k2 = self.group[rows] * width + code[per[rows]]
         if (len(self.indicators) * self.n_areas * width + 2) * (n + 1) < 2**62:
             ordered = np.sort(k2 * n + rows)  # (group, end, annual, input row) in one int64
@@ -68,7 +71,7 @@ class _Table:
         else:
             order = np.lexsort((rows, k2))
             k2, rows = k2[order], rows[order]
-        key = k2 >> 1  # group * span + (end − pmin)
+        key = k2 // 3  # group * span + (end − pmin)
         last = np.append(key[1:] != key[:-1], True)[: len(key)]
         self.key, at_rows = key[last], rows[last]
         self.missing = len(self.key)  # the "not found" row of every array below
@@ -138,12 +141,12 @@ def _rows(rules: Sequence[Rule], t: _Table, default_area: str) -> tuple[np.ndarr
 def _values(t: _Table, k: dict, g: np.ndarray) -> dict:
     """Latest x_t (and a flow's annualised year-to-date, §6) and baseline x_b per row."""
     li = t.edge(g, first=False)
-    x_raw, q = t.val[li], t.quarter[t.per[li]]
+    x_raw, q, per_year = t.val[li], t.part[t.per[li]], t.per_year[t.per[li]]
     b, cfg = k["b"], k["cfg"]
     bi = np.where(b >= 0, t.at(g, b), t.edge(g, first=True))  # earliest: monitors only
     bi = np.where(cfg | ((b < 0) & (k["kind"] != _KIND["monitor"])), t.missing, bi)
     with np.errstate(all="ignore"):
-        x = np.where(k["flow"] & (q > 0) & (q < 4), x_raw * 4.0 / q, x_raw)
+        x = np.where(k["flow"] & (q > 0) & (q < per_year), x_raw * per_year / q, x_raw)
     return {
         "li": li, "has_l": li < t.missing, "x_raw": x_raw, "x": x, "lt": t.pidx[li],
         "bi": bi, "has_b": cfg | (bi < t.missing), "bv": np.where(cfg, k["bv_cfg"], t.val[bi]),
@@ -195,9 +198,9 @@ def _growth(k: dict, v: dict) -> dict:
     mon = k["kind"] == _KIND["monitor"]
     mon_ok = mon & v["has_l"] & v["has_b"] & (beff >= 0) & (lt > beff)
     g_ok = (ev | mon_ok) & (bv > 0) & (x > 0)
-    g_obs = power_where(x / bv, 1.0 / ((lt - beff) / 4), g_ok) - 1.0
+    g_obs = power_where(x / bv, 1.0 / ((lt - beff) / YEAR), g_ok) - 1.0
     r_ok = ev & g_ok & ~keep & (xs >= 0)
-    g_req = power_where(xs / bv, 1.0 / ((tt - beff) / 4), r_ok) - 1.0
+    g_req = power_where(xs / bv, 1.0 / ((tt - beff) / YEAR), r_ok) - 1.0
     zero_req = r_ok & (g_req == 0)
     r_ok &= ~zero_req
     ratio = np.where(r_ok, k["dir"] * g_obs / np.abs(g_req), np.nan)
@@ -221,7 +224,7 @@ def _growth(k: dict, v: dict) -> dict:
     )
     return {
         "mon": mon, "ratio_set": g_ok & (r_ok | mon_ok), "ratio": ratio, "p_ok": p_ok,
-        "proj": x * power_where(1.0 + g_obs, (tt - lt) / 4, p_ok), "cls": cls,
+        "proj": x * power_where(1.0 + g_obs, (tt - lt) / YEAR, p_ok), "cls": cls,
         "growth_why": np.where(ev | mon_ok, why, 0) + mon_why,
         "after_t": g_ok & (tt >= 0) & (lt > tt),
     }  # fmt: skip
@@ -270,7 +273,7 @@ def assess_frame(
         xs = np.where(k["has_chg"], v["bv"] * (1.0 + k["chg"] / 100.0), k["xs"])
     v |= {"T": k["T"], "xs": xs}
     with np.errstate(all="ignore"):
-        v |= _completion(k, v, period_of_date(as_of).index, period_of_date(as_of).index)
+        v |= _completion(k, v, period_of_date(as_of).index, month_of_date(as_of).index)
         v |= _growth(k, v) | _relative(t, k, v, a)
     return _output(t, k, v, area)
 

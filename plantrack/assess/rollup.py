@@ -41,7 +41,7 @@ from plantrack.periods import parse_period
 METHODS = ("sum", "weighted_mean", "mean", "median", "formula", "none")
 _COLUMNS = ["indicator", "area", "period", "value"]
 _N = "n_areas"  # internal: sub-areas behind a district roll-up
-_STALE = 3  # quarters: a weight or component may come from up to 3 quarters before the period
+_STALE = 9  # months: a weight or component may come from up to 3 quarters before the period
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,8 @@ class _Components:
 
 def _latest_per_end(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per (indicator, area, period end), a year winning over its Q4; with ``pidx``."""
-    annual = ~rows["period"].astype(str).str.contains("Q")
+    text = rows["period"].astype(str)  # canonical: 2023, 2023Q4, 2023-12 (year wins, then Q)
+    annual = text.str.len().eq(4).astype(np.int64) * 2 + text.str.contains("Q").astype(np.int64)
     rows = rows.assign(pidx=_period_index(rows["period"]), annual=annual)
     rows = rows.sort_values(["pidx", "annual"], kind="stable")
     return rows.drop_duplicates(["indicator", "area", "pidx"], keep="last")

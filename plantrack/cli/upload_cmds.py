@@ -16,7 +16,7 @@ from plantrack.periods import parse_period
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="生成某一报告期的填报模板（.xlsx 或 .csv）")
-    p.add_argument("--period", required=True, help="报告期，如 2024Q1 或 2024")
+    p.add_argument("--period", required=True, help="报告期，如 2024Q1、2024 或 2024-03（按月）")
     p.add_argument("--layout", choices=["long", "wide"], default="long", help="长表或宽表")
     p.add_argument("--plan", help="只含该规划的指标（规划代码）")
     p.add_argument("--department", help="只含该部门牵头的指标，如 区残联")
@@ -40,11 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def template(args: argparse.Namespace) -> int:
     from plantrack.templates import build_template, departments
+    from plantrack.workspace import open_registry
 
     period = parse_period(args.period)
     if period is None:
-        raise CliError(f"报告期 '{args.period}' 无法识别，请写成 2024Q1 或 2024。", 2)
-    ws = workspace(args)
+        raise CliError(f"报告期 '{args.period}' 无法识别，请写成 2024Q1、2024 或 2024-03。", 2)
+    ws = open_registry(args.db, args.config)  # no database needed (none is created)
     if args.plan and args.plan not in ws.plans:
         raise CliError(f"规划 '{args.plan}' 不存在。可用：{', '.join(ws.plans)}。", 2)
     if args.department and args.department not in departments(ws):

@@ -17,7 +17,7 @@ from plantrack.config import Registry
 from plantrack.ingest.columns import TOTAL_WORDS, half_width, indicator_header_name
 from plantrack.ingest.read import Header, RawTable
 from plantrack.ingest.report import column_letter
-from plantrack.periods import parse_period
+from plantrack.periods import Period, as_frequency, parse_period
 
 FIELDS = ("indicator", "area", "period", "value", "note")
 _SPACES = r"[\s\u3000\xa0]+"
@@ -38,6 +38,7 @@ class Vocabulary:
 
     def __init__(self, registry: Registry):
         self.indicators: dict[str, str] = {}
+        self.frequency = {ind.id: ind.frequency for ind in registry.indicators}
         for ind in registry.indicators:
             self.indicators[text_key(ind.id)] = ind.id
             self.indicators[text_key(ind.name)] = ind.id
@@ -225,8 +226,12 @@ def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
             resolved = resolved.where(resolved.notna(), pd.Series(by_name, index=rows.index))
         rows[fld] = resolved.where(resolved.notna(), raw).astype(object)
         rows[f"{fld}_ok"] = resolved.notna().to_numpy()
-    codes, uniques = pd.factorize(rows["period_raw"].to_numpy(dtype=object), use_na_sentinel=True)
-    parsed = [parse_period(u) for u in uniques] + [None]
+    # a date or month (2010-12-31, 2024-03) ending a year or quarter is that year or quarter
+    # for an indicator reported at that frequency (periods.as_frequency)
+    freq = rows["indicator"].map(vocab.frequency).fillna("month")
+    key = pd.Series(map_unique(rows["period_raw"], _one_text), index=rows.index, dtype=object)
+    codes, uniques = pd.factorize(key + "|" + freq.astype(object))
+    parsed = [_period_for(u) for u in uniques] + [None]
     rows["period"] = np.array([str(p) if p else None for p in parsed], dtype=object)[codes]
     rows["period_end"] = np.array([p.end if p else None for p in parsed], dtype=object)[codes]
     rows["period_idx"] = np.array([p.index if p else np.nan for p in parsed], dtype=float)[codes]
@@ -237,6 +242,12 @@ def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
     rows["value_raw"] = _cell_text(rows["value_raw"])
     note = _cell_text(rows["note_raw"]) if "note_raw" in rows else ""
     rows["note"] = pd.Series(note, index=rows.index, dtype=object).where(lambda s: s != "", None)
+
+
+def _period_for(key: str) -> Period | None:
+    text, _, frequency = key.rpartition("|")
+    period = parse_period(text)
+    return as_frequency(period, frequency) if period is not None else None
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
