@@ -39,7 +39,7 @@ def data_version(ws: Workspace) -> int:
 
 
 def _db(ws: Workspace) -> str:
-    return f"{ws.settings.db_path}|{ws.config_hash}"
+    return f"{ws.settings.database}|{ws.config_hash}"
 
 
 def _compact(obs: pd.DataFrame) -> pd.DataFrame:

@@ -1,15 +1,17 @@
 """Which registry and which database to use.
 
-The database is chosen by, in order: an explicit path (``--db``), the ``PLANTRACK_DB``
+The database is chosen by, in order: an explicit path or URL (``--db``), the ``PLANTRACK_DB``
 environment variable, or ``db`` in a settings file (``plantrack.toml`` in the working
 directory, or the file named by ``PLANTRACK_SETTINGS``). With none of these, PlanTrack opens
 the demo database ``data/demo.duckdb``, generated on first use: demo and real data never
-share a file.
+share a file. A ``postgresql://user:password@host:port/dbname`` URL instead of a path selects
+PostgreSQL (plantrack/store/engine.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +29,23 @@ class Settings:
     db_path: Path
     demo: bool
     uploads_dir: Path
+    db_url: str | None = None  # a PostgreSQL URL; then db_path only names it (no file)
+
+    @property
+    def database(self) -> str | Path:
+        """What Store() opens: the PostgreSQL URL or the DuckDB file."""
+        return self.db_url or self.db_path
 
     @property
     def source(self) -> str:
-        return "示例数据库（模拟数据）" if self.demo else f"数据库 {self.db_path}"
+        if self.demo:
+            return "示例数据库（模拟数据）"
+        return f"数据库 {redact(self.db_url) if self.db_url else self.db_path}"
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def _settings_file() -> dict:
@@ -47,6 +62,9 @@ def resolve(db: str | Path | None = None, config: str | Path | None = None) -> S
     chosen = db or os.environ.get("PLANTRACK_DB") or file.get("db")
     cfg = Path(config or os.environ.get("PLANTRACK_CONFIG") or file.get("config") or DEFAULT_CONFIG)
     uploads = Path(os.environ.get("PLANTRACK_UPLOADS") or file.get("uploads") or UPLOADS)
+    if chosen and str(chosen).startswith(("postgresql://", "postgres://")):
+        url = str(chosen)
+        return Settings(cfg, Path(redact(url)), demo=False, uploads_dir=uploads, db_url=url)
     if chosen:
         return Settings(cfg, Path(chosen), demo=False, uploads_dir=uploads)
     return Settings(cfg, DEMO_DB, demo=True, uploads_dir=uploads)

@@ -15,7 +15,6 @@ from plantrack import demo
 from plantrack.config import Indicator, Plan, Registry, config_hash, load_config
 from plantrack.settings import Settings, resolve
 from plantrack.store import Store
-from plantrack.store.store import missing_database
 from plantrack.tasks.registry import ResolvedTask, load_tasks
 
 
@@ -75,14 +74,14 @@ def open_workspace(
     """
     settings = settings or resolve(db, config)
     registry = load_config(settings.config_path)
-    store = Store(settings.db_path)
+    store = Store(settings.database)
     ws = Workspace(
         settings, registry, store, config_hash(settings.config_path, registry.tasks_file)
     )
-    if settings.demo and not settings.db_path.exists():
+    if settings.demo and not store.exists():
         fill_demo(ws)
-    elif not create and not settings.db_path.exists():
-        raise missing_database(settings.db_path)
+    elif not create and not store.exists():
+        raise store.engine.missing()
     else:
         store.ensure_schema()
     return ws

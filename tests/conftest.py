@@ -9,6 +9,7 @@ import pytest
 
 from plantrack.settings import Settings
 from plantrack.workspace import Workspace, fill_demo, open_workspace
+from tests.pg_fixtures import any_db, pg_server, pg_url  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "indicators.yaml"

@@ -1,9 +1,9 @@
-"""The DuckDB store: revisions, tombstones, current view, vintages, rollback, atomic batches."""
+"""DuckDB-only behaviour of the store (one file, its lock, its connections). What both
+engines must do is in test_store_contract.py."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -36,91 +36,6 @@ def store(tmp_path) -> Store:
 
 def file_digest(store: Store) -> str:
     return hashlib.sha256(store.path.read_bytes()).hexdigest()
-
-
-def test_new_revised_unchanged_and_history(store):
-    first = store.load(
-        rows(("a", "x", "2023Q1", 1.0), ("a", "x", "2023Q2", 2.0)), user="u", source="t"
-    )
-    assert (first.new, first.revised, first.unchanged) == (2, 0, 0)
-    second = store.load(
-        rows(("a", "x", "2023Q1", 1.0), ("a", "x", "2023Q2", 2.5)),
-        user="v",
-        source="t",
-        reason="更正",
-    )
-    assert (second.new, second.revised, second.unchanged) == (0, 1, 1)
-    cur = store.current().set_index("period")
-    assert cur.loc["2023Q2", "value"] == 2.5 and cur.loc["2023Q2", "revision"] == 2
-    hist = store.history("a", "x")
-    q2 = hist[hist["period"] == "2023Q2"]
-    assert list(q2["value"]) == [2.0, 2.5]  # the earlier value stays readable
-    assert list(q2["reason"].fillna("")) == ["", "更正"]
-
-
-def test_tombstone_hides_value_and_keeps_history(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    s = store.load(rows(("a", "x", "2023Q1", None)), user="u", source="t", reason="删除")
-    assert s.revised == 1
-    assert store.current().empty
-    assert store.history("a")["deleted"].tolist() == [False, True]
-
-
-def test_known_on_reproduces_earlier_vintage(store):
-    store.load(
-        rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", recorded_at=datetime(2023, 4, 20)
-    )
-    store.load(
-        rows(("a", "x", "2023Q1", 1.7)), user="u", source="t", recorded_at=datetime(2023, 8, 1)
-    )
-    assert store.current(known_on=date(2023, 5, 1))["value"].tolist() == [1.0]
-    assert store.current(known_on=date(2023, 8, 1))["value"].tolist() == [1.7]
-    assert store.current(as_of=date(2022, 12, 31)).empty
-
-
-def test_rollback_restores_previous_values_by_a_new_batch(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    b2 = store.load(
-        rows(("a", "x", "2023Q1", 9.0), ("a", "x", "2023Q2", 3.0)), user="u", source="t"
-    )
-    r = store.rollback(b2.batch_id, user="admin", reason="误报")
-    assert r.revised == 2
-    cur = store.current()
-    assert cur["value"].tolist() == [1.0] and cur["period"].tolist() == ["2023Q1"]
-    assert store.counts()["observations"] == 5  # nothing deleted
-    batches = store.batches().set_index("id")
-    assert batches.loc[b2.batch_id, "status"] == "rolled_back"
-    with pytest.raises(StoreError, match="已经回滚"):
-        store.rollback(b2.batch_id, user="admin", reason="再次")
-
-
-def test_rollback_refused_when_later_batches_revised_the_values(store):
-    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t")
-    with pytest.raises(StoreError, match="又被修订过"):
-        store.rollback(b1.batch_id, user="u", reason="r")
-
-
-def test_failing_batch_leaves_nothing(store, monkeypatch):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    before = (store.counts(), store.data_version(), store.current().to_dict())
-
-    import plantrack.store.store as mod
-
-    def explode(*a, **k):
-        raise RuntimeError("disk full")
-
-    original = mod.Store._insert_batch
-
-    def half_then_fail(self, con, df, *args):
-        original(self, con, df, *args)  # everything written inside the transaction …
-        explode()  # … then a crash before COMMIT
-
-    monkeypatch.setattr(mod.Store, "_insert_batch", half_then_fail)
-    with pytest.raises(RuntimeError):
-        store.load(rows(("a", "x", "2023Q1", 5.0), ("a", "x", "2023Q2", 6.0)), user="u", source="t")
-    monkeypatch.undo()
-    assert (store.counts(), store.data_version(), store.current().to_dict()) == before
 
 
 def test_killed_load_leaves_batch_wholly_out(tmp_path):
@@ -192,51 +107,13 @@ def test_lock_held_by_another_process_fails_within_timeout(tmp_path):
     assert Store(db).counts()["observations"] == 0
 
 
-def test_same_file_twice_is_refused_inside_the_transaction(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", sha256="ab" * 32)
-    before = store.counts()
-    with pytest.raises(StoreError, match="已经作为批次 1 入库"):
-        store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", sha256="ab" * 32)
-    assert store.counts() == before
-
-
-def test_load_refuses_values_changed_since_they_were_checked(store):
-    """A ``prev_revision`` column (what the check saw) is compared inside the transaction."""
-    from plantrack.store.store import StaleCheckError
-
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    checked = rows(("a", "x", "2023Q1", 1.5), ("a", "x", "2023Q2", 2.0))
-    checked["prev_revision"] = pd.array([1, None], dtype="Int64")  # as seen by the check
-    store.load(rows(("a", "x", "2023Q2", 7.0)), user="乙", source="t")  # meanwhile
-    before = (store.counts(), store.data_version(), store.current().to_dict())
-    with pytest.raises(
-        StaleCheckError, match=r"已被他人修改（1 个数值），未入库。请重新检查后再上传。"
-    ):
-        store.load(checked, user="甲", source="t", reason="更正")
-    assert (store.counts(), store.data_version(), store.current().to_dict()) == before
-    checked["prev_revision"] = pd.array([1, 1], dtype="Int64")  # checked again
-    s = store.load(checked, user="甲", source="t", reason="更正")
-    assert (s.new, s.revised) == (0, 2)
-
-
-def test_load_with_matching_revisions_and_tombstones_is_accepted(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", None)), user="u", source="t", reason="删除")
-    latest = store.current(with_deleted=True)
-    assert latest[["revision", "deleted"]].values.tolist() == [[2, True]]
-    assert store.current().empty
-    again = rows(("a", "x", "2023Q1", 3.0))
-    again["prev_revision"] = pd.array([2], dtype="Int64")
-    assert store.load(again, user="u", source="t").new == 1
-
-
 def test_rollback_checks_later_revisions_in_its_own_write_transaction(store, monkeypatch):
     """Another load between the rollback's checks and its write cannot slip through: the
     checks, the reading of prior values and the restoring batch share one transaction."""
     b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
     b2 = store.load(rows(("a", "x", "2023Q1", 9.0)), user="u", source="t")
     opened: list[bool] = []
-    import plantrack.store.store as mod
+    import plantrack.store.engine_duckdb as mod
 
     original = mod.connect
 
@@ -250,17 +127,6 @@ def test_rollback_checks_later_revisions_in_its_own_write_transaction(store, mon
     assert opened[-1] is False and True not in opened  # no separate read-only look first
     assert r.revised == 1 and store.current()["value"].tolist() == [1.0]
     assert b1.batch_id not in set(store.batches().query("status == 'rolled_back'")["id"])
-
-
-def test_rollback_refusal_leaves_nothing(store):
-    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t")
-    before = (store.counts(), store.data_version(), store.batches().to_dict())
-    with pytest.raises(StoreError, match="又被修订过"):
-        store.rollback(b1.batch_id, user="u", reason="r")
-    with pytest.raises(StoreError, match="不存在"):
-        store.rollback(99, user="u", reason="r")
-    assert (store.counts(), store.data_version(), store.batches().to_dict()) == before
 
 
 def test_reading_a_missing_database_is_an_error_and_creates_nothing(tmp_path):

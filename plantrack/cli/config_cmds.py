@@ -65,9 +65,9 @@ def schema(args: argparse.Namespace) -> int:
 def init_demo(args: argparse.Namespace) -> int:
     ws = workspace(args, create=True)
     if ws.store.counts()["observations"]:
-        raise CliError(f"数据库 {ws.settings.db_path} 已有数据；示例数据只写入空数据库。", 1)
+        raise CliError(f"数据库 {ws.store.label} 已有数据；示例数据只写入空数据库。", 1)
     n = fill_demo(ws)
-    print(f"已向 {ws.settings.db_path} 写入示例数据 {n} 条（模拟，非官方统计）。")
+    print(f"已向 {ws.store.label} 写入示例数据 {n} 条（模拟，非官方统计）。")
     return 0
 
 

@@ -14,17 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from plantrack.store.errors import DuplicateFileError, StoreBusyError, StoreError
 
-class StoreError(Exception):
-    """A store operation failed; the message is for the user (Chinese)."""
-
-
-class DuplicateFileError(StoreError):
-    """The same file (by sha256) was loaded before."""
-
-
-class StoreBusyError(StoreError):
-    """Another process held the database for longer than the wait."""
+__all__ = ["DuplicateFileError", "StoreBusyError", "StoreError", "connect"]
 
 
 @contextmanager

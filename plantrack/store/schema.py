@@ -1,5 +1,14 @@
 """Versioned schema. Each migration is a list of statements; ``meta.schema_version`` says
-how many have run. SQL here is DuckDB's; the portable subset is used where practical."""
+how many have run (``python -m plantrack migrate`` runs the missing ones).
+
+Append new migrations at the end; never edit one that has shipped. Write them in the subset
+DuckDB and PostgreSQL share (stack-notes.md): VARCHAR, INTEGER, BIGINT, DOUBLE, BOOLEAN, DATE,
+TIMESTAMP; ``CREATE TABLE/INDEX/SEQUENCE IF NOT EXISTS``; ``CREATE VIEW IF NOT EXISTS``. The
+engine translates the spellings that differ (engine.translate_ddl: DOUBLE → DOUBLE PRECISION,
+BLOB → BYTEA, CREATE VIEW IF NOT EXISTS → CREATE OR REPLACE VIEW on PostgreSQL). A statement
+for one engine only starts with the line ``-- duckdb`` or ``-- postgresql``. No identity
+columns or SERIAL (use a sequence and ``nextval``), no ``INCLUDE`` indexes, no ``QUALIFY``.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +66,16 @@ MIGRATIONS: list[list[str]] = [
                 FROM observations
             ) AS r
             WHERE rn = 1 AND NOT deleted""",
+    ],
+    # 2: the covering index for "latest revision per key" (PostgreSQL reads and revision
+    #    numbering; unique, so two loaders can never store the same revision). DuckDB scans
+    #    faster than an ART index helps and keeps one writer per file, so it goes without.
+    [
+        """-- postgresql
+        CREATE UNIQUE INDEX IF NOT EXISTS observations_key
+            ON observations (indicator, area, period, revision DESC)""",
+        """-- postgresql
+        CREATE INDEX IF NOT EXISTS observations_batch ON observations (batch_id)""",
     ],
 ]
 

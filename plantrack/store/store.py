@@ -1,57 +1,59 @@
-"""The store's operations. All SQL of PlanTrack lives in this package.
+"""The store's operations, the same on DuckDB and PostgreSQL (engine.py chooses by URL).
 
 Observations are never updated in place: a changed value is a new revision, a deletion a
 tombstone (``deleted``), and a rollback a new batch restoring earlier revisions. Every load is
-one transaction, so a crash leaves a batch wholly in or wholly out.
+one transaction, so a crash leaves a batch wholly in or wholly out, and bumps ``data_version``
+in that transaction so every process's caches refresh. The SQL is in sql.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import pandas as pd
 
-from plantrack.store.connection import DuplicateFileError, StoreError, connect
+from plantrack.store import sql
+from plantrack.store.engine import Engine, Session, is_postgres_url, open_engine
+from plantrack.store.engine_duckdb import missing_database
+from plantrack.store.errors import DuplicateFileError, StoreError
 from plantrack.store.schema import MIGRATIONS, SCHEMA_VERSION
+from plantrack.store.sql import CURRENT_COLUMNS
 
 
-def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+def first_row(con: Session, query: str, params: Sequence[Any] | None = None) -> tuple | None:
     """The first row of a query, fully fetched (DuckDB 2 refuses new work on a connection
     with an unfinished result)."""
-    rows = con.execute(sql, params or []).fetchall()
+    rows = con.execute(query, list(params or [])).fetchall()
     return rows[0] if rows else None
 
 
-CURRENT_COLUMNS = (
-    "indicator",
-    "area",
-    "period",
-    "period_end",
-    "value",
-    "revision",
-    "batch_id",
-    "recorded_at",
-    "user_name",
-    "note",
-)
 OBS_COLUMNS = ["indicator", "area", "period", "period_end", "value", "note"]
 SEEN_COLUMN = "prev_revision"  # optional in load(): the revision the upload check saw
+
+__all__ = [
+    "CURRENT_COLUMNS",
+    "OBS_COLUMNS",
+    "SEEN_COLUMN",
+    "LoadSummary",
+    "StaleCheckError",
+    "Store",
+    "first_row",
+    "missing_database",
+]
 
 
 class StaleCheckError(StoreError):
     """Values changed between the upload check and the load (nothing was stored)."""
 
 
-def missing_database(path: Path) -> StoreError:
-    return StoreError(
-        f"数据库文件 {path} 不存在。请检查 --db / PLANTRACK_DB，"
-        f"或用 `python -m plantrack --db {path} init-demo` 创建示例库。"
-    )
+def end_of_day(day: date) -> datetime:
+    """The first instant after ``day`` (``recorded_at < end_of_day(d)``: known by that day)."""
+    return datetime.combine(day + timedelta(days=1), time())
 
 
 @dataclass(frozen=True)
@@ -67,69 +69,106 @@ class LoadSummary:
 
 
 class Store:
-    """A PlanTrack database file. Cheap to construct; every call opens and closes it."""
+    """A PlanTrack database: a DuckDB file or a PostgreSQL URL. Cheap to construct; every
+    call takes a connection (DuckDB: opens the file; PostgreSQL: from the process's pool)."""
 
     def __init__(self, path: str | Path, lock_timeout: float = 8.0):
-        self.path = Path(path)
+        self.url = str(path)
         self.lock_timeout = lock_timeout
+        self.engine: Engine = open_engine(path, lock_timeout)
+
+    @property
+    def path(self) -> Path:
+        """The DuckDB file (StoreError on PostgreSQL, which has none)."""
+        if self.is_postgres:
+            raise StoreError(f"{self.label} 是 PostgreSQL 数据库，没有数据库文件。")
+        return self.engine.path
+
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres_url(self.url)
+
+    @property
+    def label(self) -> str:
+        """The database for messages (a PostgreSQL URL without its password)."""
+        return self.engine.label
+
+    def exists(self) -> bool:
+        """Whether the database exists (a DuckDB file; a PostgreSQL schema with ``meta``)."""
+        return self.engine.exists()
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # -- connections --------------------------------------------------------------------
+    def connect(self, read_only: bool = False) -> AbstractContextManager[Session]:
+        """A session for reading (or single writes); reading never creates a database."""
+        return self.engine.connect(read_only=read_only)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A write session inside one transaction: committed on success, else rolled back."""
+        return self.engine.transaction()
+
+    _connect = connect  # the names used before the engine split
+    _transaction = transaction
+
+    def bump_data_version(self, con: Session) -> None:
+        """Inside a write transaction: tell every process's caches that data changed."""
+        con.execute(sql.BUMP_DATA_VERSION)
 
     # -- schema -------------------------------------------------------------------------
-    def _connect(self, read_only: bool = False):
-        """A connection; reading never creates the file (a mistyped path is an error)."""
-        if read_only and not self.path.exists():
-            raise missing_database(self.path)
-        return connect(self.path, read_only=read_only, timeout=self.lock_timeout)
+    @staticmethod
+    def _schema_version(con: Session) -> int:
+        if not first_row(con, sql.HAS_TABLE, ["meta"])[0]:  # type: ignore[index]
+            return 0
+        row = first_row(con, sql.META_GET, ["schema_version"])
+        return int(row[0]) if row else 0
 
-    @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write connection inside one transaction: committed on success, else rolled back."""
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+    def _newer(self, current: int) -> StoreError:
+        return StoreError(
+            f"数据库 {self.label} 的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级 PlanTrack。"
+        )
 
     def ensure_schema(self, kind: str = "real") -> None:
-        """Create the file or run the migrations it lacks; ``kind`` marks demo databases."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with connect(self.path, timeout=self.lock_timeout) as con:
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
-            )
-            row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
-            current = int(row[0]) if row else 0
+        """Create the database or run the migrations it lacks; ``kind`` marks demo databases."""
+        self.migrate(kind)
+
+    def migrate(self, kind: str = "real") -> tuple[int, int]:
+        """Run the missing migrations in one transaction; returns (version before, after)."""
+        self.engine.prepare()
+        with self.connect() as con:
+            current = self._schema_version(con)
+        if current > SCHEMA_VERSION:
+            raise self._newer(current)
+        if current == SCHEMA_VERSION:
+            return current, current
+        with self.transaction() as con:
+            self.engine.lock_for_migration(con)
+            current = self._schema_version(con)  # another process may have migrated meanwhile
             if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"数据库 {self.path.name} 的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级 PlanTrack。"
-                )
-            if current == SCHEMA_VERSION:
-                return
-            con.execute("BEGIN TRANSACTION")
-            for statements in MIGRATIONS[current:]:
-                for sql in statements:
-                    con.execute(sql)
-            con.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                [str(SCHEMA_VERSION)],
-            )
-            con.execute("INSERT INTO meta VALUES ('kind', ?) ON CONFLICT (key) DO NOTHING", [kind])
-            con.execute(
-                "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING"
-            )
-            con.execute("COMMIT")
+                raise self._newer(current)
+            if current < SCHEMA_VERSION:
+                con.execute(sql.META_TABLE)
+                for statements in MIGRATIONS[current:]:
+                    self.engine.run_migration(con, statements)
+                con.execute(sql.META_UPSERT, ["schema_version", str(SCHEMA_VERSION)])
+                con.execute(sql.META_INSERT_MISSING, ["kind", kind])
+                con.execute(sql.META_INSERT_MISSING, ["data_version", "0"])
+        return current, SCHEMA_VERSION
+
+    def schema_version(self) -> int:
+        with self.connect(read_only=True) as con:
+            return self._schema_version(con)
 
     def meta(self, key: str) -> str | None:
-        with self._connect(read_only=True) as con:
-            row = first_row(con, "SELECT value FROM meta WHERE key = ?", [key])
+        with self.connect(read_only=True) as con:
+            row = first_row(con, sql.META_GET, [key])
         return row[0] if row else None
 
     def mark_demo(self) -> None:
-        """Mark the file as holding synthetic demo data (every screen then says so)."""
-        with self._connect() as con:
-            con.execute("UPDATE meta SET value = 'demo' WHERE key = 'kind'")
+        """Mark the database as holding synthetic demo data (every screen then says so)."""
+        with self.connect() as con:
+            con.execute(sql.MARK_DEMO)
 
     @property
     def is_demo(self) -> bool:
@@ -164,10 +203,12 @@ class Store:
         df = self._prepare(rows)
         self.ensure_schema()
         when = recorded_at or datetime.now()
-        with self._transaction() as con:
-            return self._insert_batch(
+        with self.transaction() as con:
+            summary = self._insert_batch(
                 con, df, user, source, file_name, sha256, config_hash, reason, when, rollback_of
             )
+        self.engine.after_load(summary.stored)
+        return summary
 
     @staticmethod
     def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
@@ -184,7 +225,7 @@ class Store:
 
     def _insert_batch(
         self,
-        con: duckdb.DuckDBPyConnection,
+        con: Session,
         df: pd.DataFrame,
         user: str,
         source: str,
@@ -195,70 +236,34 @@ class Store:
         when: datetime,
         rollback_of: int | None,
     ) -> LoadSummary:
+        self.engine.lock_for_batch(con)  # PostgreSQL: loaders one at a time from here to COMMIT
         if sha256 is not None:
             # checked inside the transaction: two loads of one file cannot both pass
-            earlier = first_row(
-                con, "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded'", [sha256]
-            )
+            earlier = first_row(con, sql.LOADED_SHA, [sha256])
             if earlier:
                 raise DuplicateFileError(
                     f"这个文件（sha256 {sha256[:12]}…）已经作为批次 {earlier[0]} 入库，未重复入库。"
                 )
         checked = "expected_revision" in df.columns
         con.register("incoming", df)
-        con.execute(
-            f"""CREATE TEMP TABLE staged AS
-            SELECT i.indicator, i.area, i.period, i.period_end, i.value, i.note,
-                   {"i.expected_revision," if checked else ""}
-                   c.revision AS prev_revision, c.value AS prev_value, c.deleted AS prev_deleted
-            FROM incoming i
-            LEFT JOIN (
-                SELECT indicator, area, period, value, revision, deleted FROM (
-                    SELECT indicator, area, period, value, revision, deleted, row_number() OVER (
-                        PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
-                    FROM observations) AS r WHERE rn = 1
-            ) c USING (indicator, area, period)"""
-        )
+        con.execute(sql.stage_batch(checked))
         con.unregister("incoming")
         if checked:
             # inside the write transaction: no other load can come between this and COMMIT
-            (stale,) = first_row(
-                con,
-                "SELECT count(*) FROM staged WHERE expected_revision IS DISTINCT FROM prev_revision",
-            )  # type: ignore[misc]
+            (stale,) = first_row(con, sql.STALE_COUNT)  # type: ignore[misc]
             if stale:
                 raise StaleCheckError(
                     f"数据在检查后已被他人修改（{stale} 个数值），未入库。请重新检查后再上传。"
                 )
-        (batch_id,) = first_row(con, "SELECT nextval('batch_seq')")  # type: ignore[misc]
-        counts = first_row(
-            con,
-            """SELECT
-                count(*) FILTER (WHERE prev_revision IS NULL OR (prev_deleted AND value IS NOT NULL)),
-                count(*) FILTER (WHERE prev_revision IS NOT NULL AND NOT prev_deleted
-                                 AND value IS DISTINCT FROM prev_value),
-                count(*) FILTER (WHERE prev_revision IS NOT NULL AND (
-                    (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
-                    OR (prev_deleted AND value IS NULL)))
-            FROM staged""",
-        )
+        (batch_id,) = first_row(con, sql.NEXT_BATCH_ID)  # type: ignore[misc]
+        counts = first_row(con, sql.BATCH_COUNTS)
         n_new, n_revised, n_unchanged = (int(x) for x in counts)  # type: ignore[union-attr]
+        con.execute(sql.INSERT_OBSERVATIONS, [int(batch_id), when, user, reason])
+        con.execute(sql.DROP_STAGED)
         con.execute(
-            """INSERT INTO observations
-            SELECT indicator, area, period, period_end, value,
-                   coalesce(prev_revision, 0) + 1, value IS NULL, ?, ?, ?, ?, note
-            FROM staged
-            WHERE prev_revision IS NULL AND value IS NOT NULL
-               OR prev_revision IS NOT NULL AND NOT (
-                    (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
-                    OR (prev_deleted AND value IS NULL))""",
-            [batch_id, when, user, reason],
-        )
-        con.execute("DROP TABLE staged")
-        con.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
+            sql.INSERT_BATCH,
             [
-                batch_id,
+                int(batch_id),
                 when,
                 user,
                 source,
@@ -274,10 +279,8 @@ class Store:
             ],
         )
         if rollback_of is not None:
-            con.execute("UPDATE batches SET status = 'rolled_back' WHERE id = ?", [rollback_of])
-        con.execute(
-            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = 'data_version'"
-        )
+            con.execute(sql.MARK_ROLLED_BACK, [rollback_of])
+        self.bump_data_version(con)
         return LoadSummary(int(batch_id), n_new, n_revised, n_unchanged)
 
     # -- reading ------------------------------------------------------------------------
@@ -299,62 +302,38 @@ class Store:
         unknown = set(columns) - set(CURRENT_COLUMNS)
         if unknown:
             raise StoreError(f"内部错误：未知的列 {sorted(unknown)}")
-        cols = ", ".join([*columns, "deleted"] if with_deleted else columns)
-        inner = ", ".join(dict.fromkeys([*columns, "period_end", "deleted"]))
-        where = ["TRUE"]
         params: list[object] = []
         if known_on is not None:
-            where.append("recorded_at < CAST(? AS DATE) + INTERVAL 1 DAY")
-            params.append(known_on)
+            params.append(end_of_day(known_on))
         if indicators:
-            where.append("indicator IN (SELECT unnest(?))")
-            params.append(indicators)
-        outer = ["rn = 1"] if with_deleted else ["rn = 1", "NOT deleted"]
+            params.extend(indicators)
         if as_of:
-            outer.append("period_end <= ?")
             params.append(as_of)
-        sql = f"""SELECT {cols}
-                  FROM (SELECT {inner}, row_number() OVER (
-                            PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
-                        FROM observations WHERE {" AND ".join(where)}) AS r
-                  WHERE {" AND ".join(outer)}
-                  ORDER BY indicator, area, period_end"""
-        with self._connect(read_only=True) as con:
-            return con.execute(sql, params).df()
+        query = sql.current(
+            columns, with_deleted, known_on is not None, len(indicators or []), bool(as_of)
+        )
+        with self.connect(read_only=True) as con:
+            return con.execute(query, params).df()
 
     def history(self, indicator: str, area: str | None = None) -> pd.DataFrame:
         """Every revision of an indicator (optionally one area), oldest first."""
-        sql = """SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted,
-                        o.batch_id, o.recorded_at, o.user_name, o.reason, o.note, b.file_name
-                 FROM observations o JOIN batches b ON b.id = o.batch_id
-                 WHERE o.indicator = ? AND (? IS NULL OR o.area = ?)
-                 ORDER BY o.area, o.period_end, o.revision"""
-        with self._connect(read_only=True) as con:
-            return con.execute(sql, [indicator, area, area]).df()
+        with self.connect(read_only=True) as con:
+            return con.execute(sql.HISTORY, [indicator, area, area]).df()
 
     def batches(self) -> pd.DataFrame:
-        with self._connect(read_only=True) as con:
-            return con.execute("SELECT * FROM batches ORDER BY id DESC").df()
+        with self.connect(read_only=True) as con:
+            return con.execute(sql.BATCHES).df()
 
     def batch_for_sha(self, sha256: str) -> int | None:
         """The loaded batch that came from this exact file, if any."""
-        with self._connect(read_only=True) as con:
-            row = first_row(
-                con,
-                "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded' ORDER BY id LIMIT 1",
-                [sha256],
-            )
+        with self.connect(read_only=True) as con:
+            row = first_row(con, sql.LOADED_SHA, [sha256])
         return int(row[0]) if row else None
 
     def counts(self) -> dict[str, int]:
-        with self._connect(read_only=True) as con:
-            obs, cur, bat = first_row(
-                con,
-                """SELECT (SELECT count(*) FROM observations),
-                          (SELECT count(*) FROM current_observations),
-                          (SELECT count(*) FROM batches)""",
-            )  # type: ignore[misc]
-        return {"observations": obs, "current": cur, "batches": bat}
+        with self.connect(read_only=True) as con:
+            obs, cur, bat = first_row(con, sql.COUNTS)  # type: ignore[misc]
+        return {"observations": int(obs), "current": int(cur), "batches": int(bat)}
 
     # -- rollback -----------------------------------------------------------------------
     def rollback(self, batch_id: int, *, user: str, reason: str) -> LoadSummary:
@@ -364,41 +343,27 @@ class Store:
         there was none) becomes a new revision. Nothing is deleted.
         """
         self.ensure_schema()
-        with self._transaction() as con:
+        with self.transaction() as con:
+            self.engine.lock_for_batch(con)
             # every check and read in the same write transaction as the restoring batch
-            status = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
+            status = first_row(con, sql.BATCH_STATUS, [batch_id])
             if status is None:
                 raise StoreError(
                     f"批次 {batch_id} 不存在。用 `python -m plantrack batches` 查看批次列表。"
                 )
             if status[0] == "rolled_back":
                 raise StoreError(f"批次 {batch_id} 已经回滚过。")
-            (later,) = first_row(
-                con,
-                """SELECT count(*) FROM observations o JOIN observations n
-                   ON n.indicator = o.indicator AND n.area = o.area AND n.period = o.period
-                  AND n.revision > o.revision
-                   WHERE o.batch_id = ?""",
-                [batch_id],
-            )  # type: ignore[misc]
+            (later,) = first_row(con, sql.REVISED_LATER, [batch_id])  # type: ignore[misc]
             if later:
                 raise StoreError(
                     f"批次 {batch_id} 之后有 {later} 个数值又被修订过，不能整体回滚；"
                     "请先回滚之后的批次，或直接上报更正值。"
                 )
-            prior = con.execute(
-                """SELECT o.indicator, o.area, o.period, o.period_end,
-                          p.value AS value, p.deleted AS prev_deleted, p.note AS note
-                   FROM observations o
-                   LEFT JOIN observations p ON p.indicator = o.indicator AND p.area = o.area
-                        AND p.period = o.period AND p.revision = o.revision - 1
-                   WHERE o.batch_id = ?""",
-                [batch_id],
-            ).df()
+            prior = con.execute(sql.BEFORE_BATCH, [batch_id]).df()
             if prior.empty:
                 raise StoreError(f"批次 {batch_id} 没有写入任何数值，无需回滚。")
             prior.loc[prior["prev_deleted"].fillna(True).astype(bool), "value"] = float("nan")
-            return self._insert_batch(
+            summary = self._insert_batch(
                 con,
                 self._prepare(prior),
                 user,
@@ -410,3 +375,5 @@ class Store:
                 datetime.now(),
                 batch_id,
             )
+        self.engine.after_load(summary.stored)
+        return summary

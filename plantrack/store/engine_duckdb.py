@@ -1,0 +1,94 @@
+"""The DuckDB engine: one file, short-lived connections (connection.py), one writer at a time.
+
+A DuckDB connection already is a :class:`~plantrack.store.engine.Session`: ``execute`` takes
+``?`` placeholders and its result has ``df()``; ``register`` exposes a pandas frame as a table.
+DuckDB-specific file care (integrity checks, read-only opening, backup/restore) belongs here
+and in connection.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import cast
+
+from plantrack.store.connection import connect
+from plantrack.store.engine import Engine, Session
+from plantrack.store.errors import StoreError
+
+
+def missing_database(path: Path) -> StoreError:
+    return StoreError(
+        f"数据库文件 {path} 不存在。请检查 --db / PLANTRACK_DB，"
+        f"或用 `python -m plantrack --db {path} init-demo` 创建示例库。"
+    )
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def __init__(self, path: Path, lock_timeout: float = 8.0):
+        self._path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def label(self) -> str:
+        return str(self._path)
+
+    def exists(self) -> bool:
+        return self._path.exists()
+
+    def missing(self) -> StoreError:
+        return missing_database(self._path)
+
+    def prepare(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[Session]:
+        """A connection; reading never creates the file (a mistyped path is an error)."""
+        if read_only and not self._path.exists():
+            raise missing_database(self._path)
+        with connect(self._path, read_only=read_only, timeout=self.lock_timeout) as con:
+            yield cast(Session, con)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def lock_for_batch(self, con: Session) -> None:
+        """Nothing to do: a DuckDB file has one writing connection at a time."""
+
+    def after_load(self, n_rows: int) -> None:
+        """DuckDB keeps its statistics up to date itself."""
+
+    def tables(self, con: Session) -> list[str]:
+        rows = con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def sequences(self, con: Session) -> dict[str, int]:
+        rows = con.execute(
+            "SELECT sequence_name, coalesce(last_value + increment_by, start_value) "
+            "FROM duckdb_sequences() WHERE schema_name = current_schema()"
+        ).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def set_sequence(self, con: Session, name: str, next_value: int) -> None:
+        # DuckDB has no setval: recreate the sequence starting at the wanted value
+        con.execute(f'DROP SEQUENCE "{name}"')
+        con.execute(f'CREATE SEQUENCE "{name}" START {int(next_value)}')

@@ -1,0 +1,166 @@
+"""The store's SQL, written once in the subset DuckDB and PostgreSQL share (stack-notes.md).
+
+Rules that keep a statement portable:
+
+- ``?`` placeholders (the PostgreSQL engine numbers them ``$1 …``);
+- a parameter that is only tested for NULL needs a type: ``CAST(? AS VARCHAR) IS NULL``;
+- no ``INTERVAL 1 DAY`` (PostgreSQL wants ``INTERVAL '1 day'``): compute bounds in Python;
+- a list parameter is spelled out as ``IN (?, ?, …)`` (:func:`placeholders`);
+- no ``QUALIFY``, ``arg_max``, ``GROUP BY ALL``, ``EXCLUDE``, ``CREATE OR REPLACE TABLE``;
+  integer division differs (``7/2``): cast to DOUBLE first; no ``round(double, int)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+CURRENT_COLUMNS = (
+    "indicator",
+    "area",
+    "period",
+    "period_end",
+    "value",
+    "revision",
+    "batch_id",
+    "recorded_at",
+    "user_name",
+    "note",
+)
+
+
+def placeholders(n: int) -> str:
+    """``?, ?, …`` for a list parameter spelled out in ``IN (…)``."""
+    return ", ".join(["?"] * n)
+
+
+# -- meta ----------------------------------------------------------------------------------
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
+HAS_TABLE = (
+    "SELECT count(*) FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_name = ?"
+)
+META_GET = "SELECT value FROM meta WHERE key = ?"
+META_UPSERT = (
+    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+)
+META_INSERT_MISSING = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+MARK_DEMO = "UPDATE meta SET value = 'demo' WHERE key = 'kind'"
+BUMP_DATA_VERSION = (
+    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+)
+
+# -- loading -------------------------------------------------------------------------------
+LOADED_SHA = "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded' ORDER BY id LIMIT 1"
+LATEST_REVISIONS = """
+    SELECT indicator, area, period, value, revision, deleted FROM (
+        SELECT indicator, area, period, value, revision, deleted, row_number() OVER (
+            PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
+        FROM observations) AS r
+    WHERE rn = 1"""
+
+
+def stage_batch(checked: bool) -> str:
+    """``staged``: each incoming row with the key's latest stored revision (if any)."""
+    return f"""CREATE TEMP TABLE staged AS
+        SELECT i.indicator, i.area, i.period, i.period_end, i.value, i.note,
+               {"i.expected_revision," if checked else ""}
+               c.revision AS prev_revision, c.value AS prev_value, c.deleted AS prev_deleted
+        FROM incoming i
+        LEFT JOIN ({LATEST_REVISIONS}) c
+          ON c.indicator = i.indicator AND c.area = i.area AND c.period = i.period"""
+
+
+STALE_COUNT = "SELECT count(*) FROM staged WHERE expected_revision IS DISTINCT FROM prev_revision"
+NEXT_BATCH_ID = "SELECT nextval('batch_seq')"
+BATCH_COUNTS = """SELECT
+    count(*) FILTER (WHERE prev_revision IS NULL OR (prev_deleted AND value IS NOT NULL)),
+    count(*) FILTER (WHERE prev_revision IS NOT NULL AND NOT prev_deleted
+                     AND value IS DISTINCT FROM prev_value),
+    count(*) FILTER (WHERE prev_revision IS NOT NULL AND (
+        (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
+        OR (prev_deleted AND value IS NULL)))
+FROM staged"""
+INSERT_OBSERVATIONS = """INSERT INTO observations
+    (indicator, area, period, period_end, value, revision, deleted, batch_id, recorded_at,
+     user_name, reason, note)
+SELECT indicator, area, period, period_end, value,
+       coalesce(prev_revision, 0) + 1, value IS NULL,
+       CAST(? AS INTEGER), CAST(? AS TIMESTAMP), CAST(? AS VARCHAR), CAST(? AS VARCHAR), note
+FROM staged
+WHERE prev_revision IS NULL AND value IS NOT NULL
+   OR prev_revision IS NOT NULL AND NOT (
+        (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
+        OR (prev_deleted AND value IS NULL))"""
+DROP_STAGED = "DROP TABLE staged"
+INSERT_BATCH = """INSERT INTO batches
+    (id, created_at, user_name, source, file_name, sha256, n_rows, n_new, n_revised,
+     n_unchanged, status, config_hash, reason, rollback_of)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?)"""
+MARK_ROLLED_BACK = "UPDATE batches SET status = 'rolled_back' WHERE id = ?"
+
+
+# -- reading -------------------------------------------------------------------------------
+def current(
+    columns: Sequence[str],
+    with_deleted: bool,
+    known_on: bool,
+    n_indicators: int,
+    as_of: bool,
+) -> str:
+    """Latest revision per key; the parameters follow in the order known_on, indicators, as_of."""
+    cols = ", ".join([*columns, "deleted"] if with_deleted else columns)
+    inner = ", ".join(dict.fromkeys([*columns, "indicator", "area", "period_end", "deleted"]))
+    where = ["TRUE"]
+    if known_on:
+        where.append("recorded_at < ?")
+    if n_indicators:
+        where.append(f"indicator IN ({placeholders(n_indicators)})")
+    outer = ["rn = 1"] if with_deleted else ["rn = 1", "NOT deleted"]
+    if as_of:
+        outer.append("period_end <= ?")
+    return f"""SELECT {cols}
+        FROM (SELECT {inner}, row_number() OVER (
+                  PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
+              FROM observations WHERE {" AND ".join(where)}) AS r
+        WHERE {" AND ".join(outer)}
+        ORDER BY indicator, area, period_end"""
+
+
+HISTORY = """SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted,
+                    o.batch_id, o.recorded_at, o.user_name, o.reason, o.note, b.file_name
+             FROM observations o JOIN batches b ON b.id = o.batch_id
+             WHERE o.indicator = ? AND (CAST(? AS VARCHAR) IS NULL OR o.area = ?)
+             ORDER BY o.area, o.period_end, o.revision"""
+BATCHES = "SELECT * FROM batches ORDER BY id DESC"
+COUNTS = """SELECT (SELECT count(*) FROM observations),
+                   (SELECT count(*) FROM current_observations),
+                   (SELECT count(*) FROM batches)"""
+
+# -- rollback ------------------------------------------------------------------------------
+BATCH_STATUS = "SELECT status FROM batches WHERE id = ?"
+REVISED_LATER = """SELECT count(*) FROM observations o JOIN observations n
+    ON n.indicator = o.indicator AND n.area = o.area AND n.period = o.period
+   AND n.revision > o.revision
+    WHERE o.batch_id = ?"""
+BEFORE_BATCH = """SELECT o.indicator, o.area, o.period, o.period_end,
+                         p.value AS value, p.deleted AS prev_deleted, p.note AS note
+                  FROM observations o
+                  LEFT JOIN observations p ON p.indicator = o.indicator AND p.area = o.area
+                       AND p.period = o.period AND p.revision = o.revision - 1
+                  WHERE o.batch_id = ?"""
+
+# -- task updates --------------------------------------------------------------------------
+INSERT_TASK_UPDATES = """INSERT INTO task_updates
+    (task_id, status, status_date, note, evidence, user_name, recorded_at, batch_id)
+    SELECT task_id, status, status_date, note, evidence, user_name, recorded_at,
+           CAST(NULL AS INTEGER)
+    FROM incoming"""
+LATEST_TASK_UPDATES = """SELECT task_id, status, status_date, note, evidence, user_name, recorded_at
+    FROM (SELECT *, row_number() OVER (
+              PARTITION BY task_id ORDER BY status_date DESC, recorded_at DESC) AS rn
+          FROM task_updates
+          WHERE (CAST(? AS DATE) IS NULL OR status_date <= ?)
+            AND (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
+    WHERE rn = 1"""
+TASK_HISTORY = "SELECT * FROM task_updates WHERE task_id = ? ORDER BY status_date, recorded_at"
+COUNT_TASK_UPDATES = "SELECT count(*) FROM task_updates"
