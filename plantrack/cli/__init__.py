@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from plantrack.cli import assess_cmds, config_cmds, data_cmds
+from plantrack.cli import assess_cmds, config_cmds, data_cmds, db_cmds
 from plantrack.cli.common import CliError, run_safely
 
-GROUPS = [config_cmds, data_cmds, assess_cmds]
+GROUPS = [config_cmds, data_cmds, assess_cmds, db_cmds]
 
 
 def _optional_groups() -> list:
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="PlanTrack 规划指标监测平台 — 命令行",
     )
     parser.add_argument(
-        "--db", help="数据库文件（默认：PLANTRACK_DB 或 plantrack.toml，否则示例库）"
+        "--db",
+        help="数据库文件或 postgresql:// 地址（默认：PLANTRACK_DB 或 plantrack.toml，否则示例库）",
     )
     parser.add_argument("--config", help="指标配置文件（默认 indicators.yaml）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")

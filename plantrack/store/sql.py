@@ -161,6 +161,7 @@ LATEST_TASK_UPDATES = """SELECT task_id, status, status_date, note, evidence, us
           FROM task_updates
           WHERE (CAST(? AS DATE) IS NULL OR status_date <= ?)
             AND (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
-    WHERE rn = 1"""
+    WHERE rn = 1
+    ORDER BY task_id"""
 TASK_HISTORY = "SELECT * FROM task_updates WHERE task_id = ? ORDER BY status_date, recorded_at"
 COUNT_TASK_UPDATES = "SELECT count(*) FROM task_updates"
