@@ -85,7 +85,7 @@ def template_rows(
         rows += [(ind.id, ind.name, ind.unit, a.code, a.name, str(period)) for a in areas]
     df = pd.DataFrame(rows, columns=["indicator", "name", "unit", "area", "area_name", "period"])
     prev = previous(period)
-    have_db = ws.settings.db_path.exists()
+    have_db = ws.store.exists()
     cur = ws.store.current(indicators=[i.id for i in inds]) if inds and have_db else pd.DataFrame()
     if len(cur):
         cur = cur[cur["period"] == str(prev)][["indicator", "area", "value"]]

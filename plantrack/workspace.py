@@ -95,7 +95,7 @@ def open_registry(db: str | Path | None = None, config: str | Path | None = None
     return Workspace(
         settings,
         registry,
-        Store(settings.db_path),
+        Store(settings.database),
         config_hash(settings.config_path, registry.tasks_file),
     )
 
