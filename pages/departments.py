@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import cache, components
+from app import cache, components, plan_tasks_view
 from app import department_view as view
 from app.bootstrap import bootstrap
 from app.i18n import t
@@ -20,5 +20,6 @@ if dept is None:
     st.info(t("dept.none"))
 else:
     view.detail(ws, dept, table, summary, tasks, as_of)
+    plan_tasks_view.department_section(ws, dept)
 st.subheader(t("dept.all"))
 view.overview_table(summary)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import cache, components, tasks_view
+from app import cache, components, plan_tasks_view, tasks_view
 from app.bootstrap import bootstrap
 from app.i18n import t
 
@@ -15,7 +15,8 @@ st.caption(t("tasks.caption"))
 shown, plan, unit = tasks_view.filters(ws, table)
 tasks_view.summary(shown)
 
-tabs = st.tabs([t(f"tasks.tab.{k}") for k in ("board", "rates", "timeline", "update", "bulk")])
+keys = ("board", "rates", "timeline", "update", "bulk")
+tabs = st.tabs([*(t(f"tasks.tab.{k}") for k in keys), t("ptasks.tab")])
 with tabs[0]:
     tasks_view.board(shown)
 with tabs[1]:
@@ -26,3 +27,5 @@ with tabs[3]:
     tasks_view.update_form(ws, shown)
 with tabs[4]:
     tasks_view.bulk(ws, plan, unit)
+with tabs[5]:
+    plan_tasks_view.tab(ws)

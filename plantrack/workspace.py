@@ -15,6 +15,7 @@ from plantrack import demo
 from plantrack.config import Indicator, Plan, Registry, config_hash, load_config
 from plantrack.settings import Settings, resolve
 from plantrack.store import Store
+from plantrack.tasks.plan_tasks import PlanKeyTask, load_plan_tasks
 from plantrack.tasks.registry import ResolvedTask, load_tasks
 
 
@@ -57,6 +58,15 @@ class Workspace:
                 plans = {p.id: (p.issued, p.end_year) for p in self.registry.plans}
                 self._tasks = load_tasks(path, plans)
         return self._tasks
+
+    @cached_property
+    def plan_tasks(self) -> list[PlanKeyTask]:
+        """The key tasks (主要任务) of multi-year plans, from the same task file."""
+        if not self.tasks:  # loads and checks the task file first
+            return []
+        path = self.settings.config_path.parent / (self.registry.tasks_file or "")
+        plans = {p.id: (p.start_year, p.end_year) for p in self.registry.plans}
+        return load_plan_tasks(path, plans, {i.id: i.plan for i in self.registry.indicators})
 
 
 def open_workspace(

@@ -159,6 +159,14 @@ def _margins(sec, landscape: bool) -> None:
         sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
 
 
+def _plan_tasks(doc, c: ReportContent) -> None:
+    """One sub-section per plan's key tasks (built in report/tasks.py)."""
+    for sec in c.tasks.plan_sections:
+        doc.add_heading(sec.heading, level=2)
+        _text(doc, sec.text)
+        _table(doc, sec.header, sec.rows, sec.widths, 9)
+
+
 def _tasks(doc, c: ReportContent) -> None:
     s = c.tasks
     if not s.available or not s.total:
@@ -210,6 +218,7 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     doc.add_heading(heads["tasks"], level=1)
     _text(doc, c.narrative["tasks"])
     _tasks(doc, c)
+    _plan_tasks(doc, c)
     doc.add_heading(heads["problems"], level=1)
     _text(doc, c.narrative["problems"])
     doc.add_heading(heads["next_steps"], level=1)

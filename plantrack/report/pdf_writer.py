@@ -146,6 +146,10 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
             _table(
                 pdf, ["序号", "逾期事项", "责任单位", "完成时限", "状态"], rows, [2, 12, 10, 5, 6]
             )
+    for sec in s.plan_sections:  # one sub-section per plan's key tasks (report/tasks.py)
+        _para(pdf, sec.heading, size=12)
+        _para(pdf, sec.text)
+        _table(pdf, sec.header, sec.rows, sec.widths, size=8)
     for key in ("problems", "next_steps"):
         _heading(pdf, heads[key])
         _para(pdf, c.narrative[key])

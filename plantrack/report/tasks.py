@@ -1,4 +1,5 @@
-"""三、重点任务推进情况: task, decision and milestone counts from the task board.
+"""三、重点任务推进情况: task, decision and milestone counts from the task board, and one
+sub-section per multi-year plan with its key tasks (主要任务) and their yearly progress.
 
 Uses :func:`plantrack.tasks.board.task_table`; where that module is not installed the summary
 says the task registry is not available, and the report says so instead of counting.
@@ -16,6 +17,21 @@ from plantrack.workspace import Workspace
 KIND_NAMES = {"task": "重点任务", "decision": "重大行政决策事项", "milestone": "里程碑指标"}
 STATUSES = ("已完成", "逾期完成", "进行中", "逾期")
 OVERDUE_COLUMNS = ["id", "plan", "kind", "title", "units", "deadline_text", "due", "label"]
+PLAN_HEADER = ["序号", "条款", "任务", "牵头部门", "年度", "完成程度", "进展情况"]
+PLAN_WIDTHS = [2, 4, 8, 7, 3, 4, 12]
+CN_NUMS = "一二三四五六七八九十"
+
+
+@dataclass
+class PlanTaskSection:
+    """One sub-section of §三: a plan's key tasks (heading, summary text, table)."""
+
+    plan: str
+    heading: str
+    text: str
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[int]
 
 
 @dataclass
@@ -24,6 +40,7 @@ class TaskSummary:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind → status → n
     overdue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OVERDUE_COLUMNS))
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plan_sections: list[PlanTaskSection] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -40,7 +57,7 @@ class TaskSummary:
 def task_summary(
     ws: Workspace, as_of: date, known_on: date | None, plans: list[str]
 ) -> TaskSummary:
-    """Counts by kind and status, and the overdue list, for the chosen plans."""
+    """Counts by kind and status, the overdue list and the plans' key tasks."""
     try:
         from plantrack.tasks.board import task_table
     except ImportError:
@@ -54,4 +71,45 @@ def task_summary(
             counts[kind] = {s: int((part["status"] == s).sum()) for s in STATUSES}
     overdue = table[table["status"] == "逾期"]
     overdue = overdue.sort_values(["due", "plan", "seq"], kind="stable")[OVERDUE_COLUMNS]
-    return TaskSummary(True, counts, overdue.reset_index(drop=True), table)
+    sections = plan_sections(ws, as_of, known_on, plans)
+    return TaskSummary(True, counts, overdue.reset_index(drop=True), table, sections)
+
+
+def plan_sections(
+    ws: Workspace, as_of: date, known_on: date | None, plans: list[str]
+) -> list[PlanTaskSection]:
+    """One sub-section per plan with key tasks: progress reported for years up to ``as_of``."""
+    from plantrack.tasks.plan_tasks import DEGREES, NOT_REPORTED, degree_counts, plan_task_table
+
+    table = plan_task_table(ws, as_of.year, known_on)
+    out: list[PlanTaskSection] = []
+    for pid in plans:
+        part = table[table["plan"] == pid]
+        if part.empty:
+            continue
+        plan = ws.plans[pid]
+        n = degree_counts(part)
+        heading = f"（{CN_NUMS[len(out)] if len(out) < 10 else len(out) + 1}）《{plan.short_name}》主要任务"
+        text = (
+            f"《{plan.short_name}》列出主要任务{len(part)}项（{plan.start_year}—{plan.end_year}年）。"
+            f"截至{as_of.year}年度各牵头部门报送的最新进展："
+            + "，".join(f"{d}{n[d]}项" for d in DEGREES)
+            + f"；尚未报送进展{n[NOT_REPORTED]}项。"
+        )
+        idle = part[part["degree"].isin(["未启动", NOT_REPORTED])]
+        if not idle.empty:
+            text += "未启动或未报送的任务：" + "、".join(f"“{t}”" for t in idle["title"]) + "。"
+        rows = [
+            [
+                str(i + 1),
+                str(r["section"]),
+                str(r["title"]),
+                "、".join(r["lead"]),
+                "" if pd.isna(r["year"]) else str(r["year"]),
+                str(r["degree"]),
+                r["progress"] if isinstance(r["progress"], str) else "",
+            ]
+            for i, r in enumerate(part.to_dict("records"))
+        ]
+        out.append(PlanTaskSection(pid, heading, text, PLAN_HEADER, rows, PLAN_WIDTHS))
+    return out

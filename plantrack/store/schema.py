@@ -77,6 +77,20 @@ MIGRATIONS: list[list[str]] = [
         """-- postgresql
         CREATE INDEX IF NOT EXISTS observations_batch ON observations (batch_id)""",
     ],
+    # 3: yearly progress of the plans' key tasks (append-only; the latest per task and year wins)
+    [
+        """CREATE TABLE IF NOT EXISTS plan_task_progress (
+            task_id VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            degree VARCHAR NOT NULL,
+            progress VARCHAR NOT NULL,
+            evidence VARCHAR,
+            department VARCHAR NOT NULL,
+            user_name VARCHAR NOT NULL,
+            recorded_at TIMESTAMP NOT NULL,
+            source VARCHAR
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from plantrack.store.plan_progress import record_progress
 from plantrack.store.task_updates import record_updates
 
 if TYPE_CHECKING:
@@ -49,8 +50,32 @@ def demo_task_updates(ws: Workspace) -> pd.DataFrame:
     return df
 
 
+DEMO_DEGREES = ("推进中", "推进中", "基本完成", "已完成")
+
+
+def demo_plan_progress(ws: Workspace, last_year: int = 2023) -> pd.DataFrame:
+    """Yearly key-task progress 2022..last_year by the first lead department; some missing."""
+    rows = []
+    for t in ws.plan_tasks:
+        r = _roll(t.id)
+        for year in range(max(t.start_year, 2022), min(t.end_year, last_year) + 1):
+            if (r + year) % 7 == 0:
+                continue  # not reported that year
+            step = min(len(DEMO_DEGREES) - 1, (r % 3) + (year - 2022))
+            degree = DEMO_DEGREES[step]
+            evidence = "https://example.org/demo/evidence" if degree == "已完成" else None
+            rows.append(
+                (t.id, year, degree, f"示例：{year}年度推进情况（模拟）", evidence, t.lead[0])
+            )
+    columns = ["task_id", "year", "degree", "progress", "evidence", "department"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def fill_task_demo(ws: Workspace) -> int:
     df = demo_task_updates(ws)
-    if df.empty:
-        return 0
-    return record_updates(ws.store, df, user=DEMO_USER)
+    n = 0 if df.empty else record_updates(ws.store, df, user=DEMO_USER)
+    progress = demo_plan_progress(ws)
+    if not progress.empty:
+        when = datetime(2024, 1, 20, 9)
+        n += record_progress(ws.store, progress, user=DEMO_USER, source="demo", recorded_at=when)
+    return n

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plantrack.config.loader import ConfigError, Loc, line_of, read_yaml
 from plantrack.tasks.deadlines import Deadline, resolve_deadline
+from plantrack.tasks.plan_models import PlanTask, PlanTaskList
 
 TITLE_MAX = 30
 
@@ -79,6 +80,9 @@ class TaskRegistry(BaseModel):
 
     version: Literal[1] = Field(description="文件格式版本，目前为 1 / file format version (1)")
     task_lists: list[TaskList] = Field(description="各计划的任务表 / task lists, one per plan")
+    plan_tasks: list[PlanTaskList] = Field(
+        default_factory=list, description="规划的主要任务条款 / key tasks of multi-year plans"
+    )
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,13 @@ def _with_fix(message: str) -> str:
 
 
 _FIELDS: dict[int, type[BaseModel]] = {0: TaskRegistry, 2: TaskList, 4: Task}
+_PLAN_FIELDS: dict[int, type[BaseModel]] = {0: TaskRegistry, 2: PlanTaskList, 4: PlanTask}
+
+
+def _model(loc: Loc, depth: int) -> type[BaseModel] | None:
+    """The model whose fields are allowed at ``depth`` of ``loc`` (task_lists or plan_tasks)."""
+    table = _PLAN_FIELDS if loc and loc[0] == "plan_tasks" else _FIELDS
+    return table.get(depth)
 
 
 class _Locator:
@@ -182,7 +193,7 @@ class _Locator:
         name = _dotted(loc)
         kind = err["type"]
         if kind == "extra_forbidden":
-            model = _FIELDS.get(len(loc) - 1)
+            model = _model(loc, len(loc) - 1)
             allowed = "、".join(model.model_fields) if model else ""
             return self.problem(
                 loc, f"未知字段「{loc[-1]}」（{name}）", f"检查拼写；允许的字段：{allowed}"
@@ -209,7 +220,7 @@ def _hint(loc: Loc, default: str) -> str:
     for depth in range(len(loc) - 1, -1, -1):
         key = loc[depth]
         if isinstance(key, str):
-            model = _FIELDS.get(depth)
+            model = _model(loc, depth)
             field = model.model_fields.get(key) if model else None
             break
     if field is None or not field.description:

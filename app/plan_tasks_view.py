@@ -1,0 +1,154 @@
+"""The plans' key tasks (规划主要任务): list, the yearly progress form, bulk Excel, and the
+department view's section. Rules and data come from :mod:`plantrack.tasks.plan_tasks`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app import cache
+from app.i18n import t
+from plantrack.store import StoreError
+from plantrack.tasks.bulk import UnreadableError
+from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
+from plantrack.tasks.plan_tasks import (
+    DEGREES,
+    NOTE_MAX,
+    degree_counts,
+    plan_task_table,
+    store_progress,
+)
+from plantrack.tasks.updates import UpdateError
+from plantrack.workspace import Workspace
+
+MARKS = {"未启动": "○", "推进中": "◔", "基本完成": "◕", "已完成": "●", "未报送": "✕"}
+FORM_LABELS = {
+    "task_id": "「任务」",
+    "year": "「年度」",
+    "degree": "「完成程度」",
+    "progress": "「进展情况」",
+    "evidence": "「佐证材料」",
+    "department": "「填报部门」",
+    "user": "「填报人」",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _view(table: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("ptasks.col.section"): table["section"],
+            t("ptasks.col.title"): table["title"],
+            t("ptasks.col.lead"): table["lead"].map("、".join),
+            t("ptasks.col.year"): table["year"].map(lambda y: "" if pd.isna(y) else str(y)),
+            t("ptasks.col.degree"): table["degree"].map(lambda d: f"{MARKS.get(d, '')} {d}"),
+            t("ptasks.col.progress"): table["progress"].fillna(""),
+        }
+    )
+
+
+def tab(ws: Workspace) -> None:
+    """The 规划主要任务 tab of the task page: list with counts, form, bulk."""
+    if not ws.plan_tasks:
+        st.info(t("ptasks.none"))
+        return
+    st.caption(t("ptasks.caption"))
+    plans = list(dict.fromkeys(pt.plan for pt in ws.plan_tasks))
+    plan = st.selectbox(
+        t("ptasks.plan"), plans, key="ptasks_plan", format_func=lambda p: ws.plans[p].short_name
+    )
+    table = plan_task_table(ws)
+    part = table[table["plan"] == plan]
+    counts = degree_counts(part)
+    st.markdown(" · ".join(f"{MARKS[k]} {k} **{v}**" for k, v in counts.items()))
+    st.dataframe(_view(part), hide_index=True, width="stretch", key="ptasks_table")
+    form(ws, part)
+    bulk(ws, plan)
+
+
+def form(ws: Workspace, part: pd.DataFrame) -> None:
+    st.markdown(f"**{t('ptasks.form.title')}**")
+    titles = dict(zip(part["id"], part["section"] + " " + part["title"], strict=True))
+    task_id = st.selectbox(
+        t("ptasks.form.task"), list(titles), key="ptasks_task", format_func=titles.__getitem__
+    )
+    task = next(pt for pt in ws.plan_tasks if pt.id == task_id)
+    with st.expander(task.section + task.title):
+        st.write(task.text)
+    today = date.today()
+    years = list(range(task.start_year, min(task.end_year, today.year) + 1))[::-1]
+    with st.form("ptasks_form"):
+        c1, c2, c3 = st.columns(3)
+        year = c1.selectbox(t("ptasks.year"), years, key="ptasks_year")
+        dept = c2.selectbox(t("ptasks.form.dept"), list(task.lead), key="ptasks_dept")
+        degree = c3.selectbox(t("ptasks.form.degree"), list(DEGREES), key="ptasks_degree")
+        progress = st.text_area(
+            t("ptasks.form.progress"), max_chars=NOTE_MAX, key="ptasks_progress"
+        )
+        evidence = st.text_input(t("ptasks.form.evidence"), key="ptasks_evidence")
+        user = st.text_input(t("ptasks.form.user"), key="ptasks_user")
+        submitted = st.form_submit_button(t("ptasks.form.submit"), type="primary")
+    if not submitted:
+        return
+    row = {
+        "task_id": task_id,
+        "year": year,
+        "degree": degree,
+        "progress": progress,
+        "evidence": evidence,
+        "department": dept,
+    }
+    try:
+        store_progress(ws, [row], user=user, source="页面填报", labels=FORM_LABELS)
+    except UpdateError as exc:
+        st.error(t("ptasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        return
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    cache.clear()
+    st.success(t("ptasks.form.saved", task=task_id, year=year, degree=degree))
+
+
+def bulk(ws: Workspace, plan: str) -> None:
+    st.markdown(f"**{t('ptasks.bulk.title')}**")
+    st.download_button(
+        t("ptasks.bulk.template"),
+        template_bytes(ws, plan=plan),
+        file_name="规划主要任务进展模板.xlsx",
+        mime=XLSX,
+        key="ptasks_template",
+    )
+    file = st.file_uploader(t("ptasks.bulk.file"), type=["xlsx"], key="ptasks_file")
+    user = st.text_input(t("ptasks.form.user"), key="ptasks_bulk_user")
+    if not st.button(t("ptasks.bulk.submit"), key="ptasks_bulk_go"):
+        return
+    if file is None:
+        st.warning(t("ptasks.bulk.nofile"))
+        return
+    try:
+        result = load_plan_bulk(ws, file.getvalue(), file.name, user=user)
+    except (UnreadableError, StoreError) as exc:
+        st.error(str(exc))
+        return
+    if not result.ok:
+        head = t("ptasks.bulk.refused", file=file.name, n=len(result.problems))
+        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in result.problems))
+        return
+    cache.clear()
+    st.success(t("ptasks.bulk.loaded", file=file.name, n=result.stored))
+
+
+def department_section(ws: Workspace, dept: str) -> None:
+    """The key tasks a department leads, with their latest yearly progress."""
+    if not ws.plan_tasks:
+        return
+    st.markdown("#### " + t("ptasks.dept"))
+    table = plan_task_table(ws)
+    mine = table[table["lead"].map(lambda leads: dept in leads)]
+    if mine.empty:
+        st.caption(t("ptasks.dept.none"))
+        return
+    st.dataframe(_view(mine), hide_index=True, width="stretch", key="dept_plan_tasks")

@@ -1,0 +1,71 @@
+"""Yearly progress of the plans' key tasks (进展情况, 完成程度, 佐证): append-only rows, the
+latest recorded per (task, year) is current. SQL in the subset DuckDB and PostgreSQL share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from plantrack.store.store import Store
+
+PROGRESS_COLUMNS = ["task_id", "year", "degree", "progress", "evidence", "department"]
+_INSERT = """INSERT INTO plan_task_progress
+    (task_id, year, degree, progress, evidence, department, user_name, recorded_at, source)
+    SELECT task_id, year, degree, progress, evidence, department, user_name, recorded_at, source
+    FROM incoming_progress"""
+_CURRENT = """SELECT task_id, year, degree, progress, evidence, department, user_name,
+                     recorded_at, source
+              FROM (SELECT p.*, row_number() OVER (
+                        PARTITION BY task_id, year ORDER BY recorded_at DESC) AS rn
+                    FROM plan_task_progress AS p
+                    WHERE (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
+              WHERE rn = 1
+              ORDER BY task_id, year"""
+
+
+def record_progress(
+    store: Store,
+    rows: pd.DataFrame,
+    *,
+    user: str,
+    source: str,
+    recorded_at: datetime | None = None,
+) -> int:
+    """Append progress rows (columns PROGRESS_COLUMNS) in one transaction; returns the count."""
+    store.ensure_schema()
+    when = recorded_at or datetime.now()
+    df = pd.DataFrame(
+        {
+            "task_id": rows["task_id"].astype(str),
+            "year": rows["year"].astype(int),
+            "degree": rows["degree"].astype(str),
+            "progress": rows["progress"].fillna("").astype(str),
+            "evidence": [e if isinstance(e, str) and e else None for e in rows["evidence"]],
+            "department": rows["department"].astype(str),
+        }
+    )
+    df["evidence"] = df["evidence"].astype(object)
+    df["user_name"] = user
+    df["recorded_at"] = pd.Timestamp(when)
+    df["source"] = source
+    with store.transaction() as con:
+        con.register("incoming_progress", df)
+        con.execute(_INSERT)
+        con.unregister("incoming_progress")
+        store.bump_data_version(con)
+    return len(df)
+
+
+def current_progress(store: Store, recorded_before: datetime | None = None) -> pd.DataFrame:
+    """The latest progress of every (task, year), optionally as recorded before a moment."""
+    with store.connect(read_only=True) as con:
+        return con.execute(_CURRENT, [recorded_before, recorded_before]).df()
+
+
+def progress_history(store: Store, task_id: str) -> pd.DataFrame:
+    with store.connect(read_only=True) as con:
+        return con.execute(
+            "SELECT * FROM plan_task_progress WHERE task_id = ? ORDER BY year, recorded_at",
+            [task_id],
+        ).df()
