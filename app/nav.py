@@ -28,6 +28,7 @@ _ALL = [
     PageSpec("pages/departments.py", "nav.departments", "🏛️", "departments", "nav.section.monitor"),
     PageSpec("pages/tasks.py", "nav.tasks", "🗂️", "tasks", "nav.section.monitor"),
     PageSpec("pages/upload.py", "nav.upload", "📤", "upload", "nav.section.data"),
+    PageSpec("pages/reporting.py", "nav.reporting", "📮", "reporting", "nav.section.data"),
     PageSpec("pages/report.py", "nav.report", "📝", "report", "nav.section.evaluate"),
 ]
 # Pages land one by one; list those whose file exists.

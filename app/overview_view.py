@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import components as c
+from app import reporting_view
 from app.i18n import t
 from plantrack.charts import progress_figure
 from plantrack.present import (
@@ -75,6 +76,7 @@ def verdict_cards(table: pd.DataFrame) -> None:
 
 def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
     """需关注: moving away first, then lagging; 约束性 before 预期性. Each name links on."""
+    reporting_view.overview_status(ws, as_of)  # x/y 个部门已报送 (填报进度)
     hit = attention(assessed(table))
     if hit.empty:
         st.success(t("overview.attention.none"))

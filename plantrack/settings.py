@@ -48,6 +48,11 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
+def settings_file() -> dict:
+    """The settings file's contents (plantrack.toml or PLANTRACK_SETTINGS), or {}."""
+    return _settings_file()
+
+
 def _settings_file() -> dict:
     path = Path(os.environ.get("PLANTRACK_SETTINGS", "plantrack.toml"))
     if not path.exists():

@@ -1,0 +1,228 @@
+"""填报进度: for each period and responsible department, what is due, reported and late.
+
+What is due in a period (quarter ``2024Q1`` or year ``2024``):
+
+- every reported indicator (not a milestone, not computed by a formula) whose frequency
+  matches the period (quarterly in a quarter, yearly in a year) and whose plan runs in that
+  year; it is due from each of its lead departments (牵头部门);
+- in a year: the yearly progress of every key task (主要任务) of a plan running in that
+  year, due from each of its lead departments.
+
+The report is due ``quarter_due_days`` (default 20) / ``year_due_days`` (default 31) days after
+the period ends; set them in ``plantrack.toml`` under ``[reporting]``. An item is reported when
+any value (any area) or any progress row for it exists; its first recording decides whether it
+was on time. Status of an item at ``as_of``: 按时报送, 逾期报送 (reported after the due date),
+逾期未报 (not reported, due date passed), 待报送 (not reported, not yet due).
+A department has reported a period when every item due from it is reported.
+
+All functions here are pure over the store's current data; nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from plantrack.departments import normalise_all
+from plantrack.periods import Period, parse_period, period_of_date
+from plantrack.store.reporting_sql import first_reported, progress_reported
+
+if TYPE_CHECKING:
+    from plantrack.workspace import Workspace
+
+ON_TIME = "按时报送"
+LATE_REPORTED = "逾期报送"
+LATE = "逾期未报"
+PENDING = "待报送"
+STATUSES = (LATE, PENDING, LATE_REPORTED, ON_TIME)
+DEPT_DONE = "已报送"
+DEPT_LATE = "有逾期"
+DEPT_PENDING = "未报齐"
+ITEM_COLUMNS = [
+    "department", "period", "kind", "item", "name", "plan", "due_date", "reported_at", "status",
+]  # fmt: skip
+SUMMARY_COLUMNS = [
+    "department", "period", "due_date", "due", "reported", "on_time", "late_reported", "late",
+    "pending", "state",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportingRules:
+    quarter_due_days: int = 20
+    year_due_days: int = 31
+
+    def due_date(self, period: Period) -> date:
+        days = self.year_due_days if period.is_annual else self.quarter_due_days
+        return period.end + timedelta(days=days)
+
+
+def rules_from_settings(values: dict | None = None) -> ReportingRules:
+    """``[reporting]`` of the settings file (plantrack.toml), or the defaults."""
+    if values is None:
+        from plantrack.settings import settings_file
+
+        values = settings_file().get("reporting", {})
+    base = ReportingRules()
+    return ReportingRules(
+        quarter_due_days=int(values.get("quarter_due_days", base.quarter_due_days)),
+        year_due_days=int(values.get("year_due_days", base.year_due_days)),
+    )
+
+
+class PeriodError(ValueError):
+    """A period that is not a quarter or a year, in Chinese."""
+
+
+def parse(text: str) -> Period:
+    period = parse_period(text)
+    if period is None:
+        raise PeriodError(f"期间 “{text}” 无法识别 — 请写成 2024Q1（季度）或 2024（年度）")
+    return period
+
+
+def due_items(ws: Workspace, period: Period) -> pd.DataFrame:
+    """One row per (department, item) due in ``period`` (module docstring)."""
+    rows = []
+    freq = "year" if period.is_annual else "quarter"
+    for ind in ws.registry.indicators:
+        plan = ws.plans[ind.plan]
+        if ind.kind == "milestone" or ind.formula or ind.frequency != freq:
+            continue
+        if not plan.start_year <= period.year <= plan.end_year:
+            continue
+        for dept in normalise_all(ind.lead):
+            rows.append((dept, "indicator", ind.id, ind.name, ind.plan))
+    if period.is_annual:
+        for task in ws.plan_tasks:
+            if task.start_year <= period.year <= task.end_year:
+                for dept in task.lead:
+                    rows.append((dept, "task", task.id, task.title, task.plan))
+    return pd.DataFrame(rows, columns=["department", "kind", "item", "name", "plan"])
+
+
+def item_status(
+    due: pd.DataFrame,
+    reported: dict[str, datetime],
+    due_date: date,
+    as_of: date,
+) -> pd.Series:
+    """Status of each due item given when each item was first reported (pure)."""
+    out = []
+    for item in due["item"]:
+        first = reported.get(item)
+        if first is None or pd.isna(first):
+            out.append(LATE if as_of > due_date else PENDING)
+        else:
+            out.append(ON_TIME if pd.Timestamp(first).date() <= due_date else LATE_REPORTED)
+    return pd.Series(out, index=due.index, dtype=object)
+
+
+def _first_times(ws: Workspace, period: Period, as_of: date) -> dict[str, datetime]:
+    """Item → first recording, counting only recordings made by the end of ``as_of``."""
+    limit = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    obs = first_reported(ws.store, [str(period)])
+    obs = obs[pd.to_datetime(obs["first_at"]) < limit]
+    out = {str(i): t for i, t in zip(obs["indicator"], obs["first_at"], strict=True)}
+    if period.is_annual:
+        prog = progress_reported(ws.store, [period.year])
+        prog = prog[pd.to_datetime(prog["first_at"]) < limit]
+        out |= {str(i): t for i, t in zip(prog["task_id"], prog["first_at"], strict=True)}
+    return out
+
+
+def period_items(
+    ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
+) -> pd.DataFrame:
+    """Every item due in ``period`` with its department, due date, first report and status."""
+    rules = rules or rules_from_settings()
+    due = due_items(ws, period)
+    due_date = rules.due_date(period)
+    reported = _first_times(ws, period, as_of)
+    out = due.assign(
+        period=str(period),
+        due_date=due_date,
+        reported_at=pd.Series([reported.get(i) for i in due["item"]], dtype=object),
+    )
+    out["status"] = item_status(due, reported, due_date, as_of)
+    return out[ITEM_COLUMNS].reset_index(drop=True)
+
+
+def summarise(items: pd.DataFrame) -> pd.DataFrame:
+    """Per (department, period): counts by status and the department's state (pure)."""
+    if items.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    s = items["status"]
+    counts = pd.DataFrame(
+        {
+            "department": items["department"],
+            "period": items["period"],
+            "due_date": items["due_date"],
+            "due": 1,
+            "reported": s.isin([ON_TIME, LATE_REPORTED]).astype(int),
+            "on_time": (s == ON_TIME).astype(int),
+            "late_reported": (s == LATE_REPORTED).astype(int),
+            "late": (s == LATE).astype(int),
+            "pending": (s == PENDING).astype(int),
+        }
+    )
+    out = counts.groupby(["department", "period", "due_date"], sort=False).sum().reset_index()
+    out["state"] = [
+        DEPT_DONE if r == d else (DEPT_LATE if n else DEPT_PENDING)
+        for r, d, n in zip(out["reported"], out["due"], out["late"], strict=True)
+    ]
+    order = {DEPT_LATE: 0, DEPT_PENDING: 1, DEPT_DONE: 2}
+    out = out.assign(_o=out["state"].map(order)).sort_values(["_o", "department"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)[SUMMARY_COLUMNS]
+
+
+def period_summary(
+    ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
+) -> pd.DataFrame:
+    return summarise(period_items(ws, period, as_of, rules))
+
+
+def departments_reported(summary: pd.DataFrame) -> tuple[int, int]:
+    """(departments that reported everything due, departments with anything due)."""
+    return int((summary["state"] == DEPT_DONE).sum()), len(summary)
+
+
+def latest_due_quarter(as_of: date) -> Period:
+    """The last quarter that ended before ``as_of`` (the one departments report now)."""
+    q = period_of_date(as_of)
+    return Period(q.year - 1, 4) if q.quarter == 1 else Period(q.year, (q.quarter or 1) - 1)
+
+
+def overview_line(ws: Workspace, as_of: date, rules: ReportingRules | None = None) -> str:
+    """ "x/y 个部门已报送 2024Q1" for the quarter being reported at ``as_of``."""
+    period = latest_due_quarter(as_of)
+    done, total = departments_reported(period_summary(ws, period, as_of, rules))
+    if not total:
+        return f"{period} 无应报事项"
+    return f"{done}/{total} 个部门已报送 {period}"
+
+
+def recent_periods(as_of: date, quarters: int = 4, years: int = 2) -> list[Period]:
+    """The last ``quarters`` ended quarters and ``years`` ended years before ``as_of``."""
+    out: list[Period] = []
+    q = latest_due_quarter(as_of)
+    for _ in range(quarters):
+        out.append(q)
+        q = Period(q.year - 1, 4) if q.quarter == 1 else Period(q.year, (q.quarter or 1) - 1)
+    last_year = as_of.year - 1
+    out += [Period(y) for y in range(last_year, last_year - years, -1)]
+    return sorted(out, key=lambda p: (p.end, p.is_annual))
+
+
+def grid(
+    ws: Workspace, periods: list[Period], as_of: date, rules: ReportingRules | None = None
+) -> pd.DataFrame:
+    """The summary of several periods stacked (department × period)."""
+    parts = [period_summary(ws, p, as_of, rules) for p in periods]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
