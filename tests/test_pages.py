@@ -184,8 +184,12 @@ def test_departments_page_merges_variants_and_lists_tasks(app_env: Path):
     at.selectbox(key="dept").set_value("区残联").run()
     ok(at)
     heads = [m.value for m in at.markdown if m.value.startswith("####")]
-    assert heads == ["#### 牵头的指标", "#### 负责的任务与里程碑"]
-    tasks = at.dataframe[-2].value  # the department's tasks, then all departments
+    assert heads == ["#### 牵头的指标", "#### 负责的任务与里程碑", "#### 牵头的规划主要任务"]
+    tasks = at.dataframe[-3].value  # its tasks, its plan key tasks, then all departments
+    assert "巩固拓展残疾人脱贫攻坚成果" not in set(
+        at.dataframe[-2].value["任务"]
+    )  # 区乡村振兴局 leads it
+    assert "加强残联组织建设和残工委作用发挥" in set(at.dataframe[-2].value["任务"])
     assert len(tasks) > 0 and tasks["status"].str.contains("逾期|已完成|进行中").all()
     summary = at.dataframe[-1].value
     assert summary["department"].is_unique

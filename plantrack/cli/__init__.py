@@ -19,7 +19,14 @@ GROUPS = [config_cmds, data_cmds, assess_cmds, db_cmds]
 def _optional_groups() -> list:
     """Command groups whose modules may be absent in a partial install."""
     mods = []
-    for name in ("upload_cmds", "task_cmds", "plan_task_cmds", "reporting_cmds", "report_cmds"):
+    for name in (
+        "upload_cmds",
+        "task_cmds",
+        "plan_task_cmds",
+        "reporting_cmds",
+        "remind_cmds",
+        "report_cmds",
+    ):
         try:
             mods.append(__import__(f"plantrack.cli.{name}", fromlist=["register"]))
         except ModuleNotFoundError as exc:
