@@ -16,7 +16,7 @@ def first_reported(store: Store, periods: list[str]) -> pd.DataFrame:
               FROM observations
               WHERE NOT deleted AND period IN ({marks})
               GROUP BY indicator, period"""
-    with store._connect(read_only=True) as con:
+    with store.connect(read_only=True) as con:
         return con.execute(sql, list(periods)).df()
 
 
@@ -28,5 +28,5 @@ def progress_reported(store: Store, years: list[int]) -> pd.DataFrame:
     sql = f"""SELECT task_id, year, MIN(recorded_at) AS first_at
               FROM plan_task_progress WHERE year IN ({marks})
               GROUP BY task_id, year"""
-    with store._connect(read_only=True) as con:
+    with store.connect(read_only=True) as con:
         return con.execute(sql, [int(y) for y in years]).df()
