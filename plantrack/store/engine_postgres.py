@@ -77,8 +77,8 @@ def _numbered(sql: str) -> str:
 
 
 def _column(values: Sequence[Any], oid: int) -> Any:
-    if oid in (_DATE, _TS):
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[us]")
+    if oid in (_DATE, _TS):  # numpy converts date/datetime objects (None → NaT) directly
+        return np.array(values, dtype="datetime64[us]")
     if oid == _TSTZ:
         return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
     if oid in (_FLOAT4, _FLOAT8, _NUMERIC):
@@ -168,7 +168,8 @@ class PGSession:
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PGResult:
         cur = psycopg.RawCursor(self.raw)
         try:
-            cur.execute(_numbered(sql), list(params) if params else None)
+            # binary results: numbers and dates arrive without text parsing
+            cur.execute(_numbered(sql), list(params) if params else None, binary=True)
         except psycopg.errors.LockNotAvailable:
             raise StoreBusyError("数据库正被另一批上传占用（等待超时）。请稍后重试。") from None
         return PGResult(cur)
