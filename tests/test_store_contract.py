@@ -280,3 +280,45 @@ def test_task_updates_append_and_latest(store):
     hist = task_history(store, "t1")
     assert hist["status"].tolist() == ["进行中", "已完成"]
     assert hist["note"].tolist()[0] == "开始" and hist["user_name"].tolist() == ["李四"] * 2
+
+
+def test_plan_progress_and_reporting_sql(store):
+    from plantrack.store.plan_progress import current_progress, progress_history, record_progress
+    from plantrack.store.reporting_sql import first_reported, progress_reported
+
+    progress = pd.DataFrame(
+        {
+            "task_id": ["k1", "k1", "k2"],
+            "year": [2023, 2023, 2024],
+            "degree": ["推进中", "已完成", "推进中"],
+            "progress": ["开工", "完工", None],
+            "evidence": [None, "https://example.org/x", ""],
+            "department": ["区体育局"] * 3,
+        }
+    )
+    v0 = store.data_version()
+    record_progress(
+        store, progress.iloc[:1], user="王五", source="page", recorded_at=datetime(2024, 1, 2)
+    )
+    record_progress(
+        store, progress.iloc[1:], user="王五", source="excel", recorded_at=datetime(2024, 2, 2)
+    )
+    assert store.data_version() == v0 + 2
+    cur = current_progress(store)
+    assert cur[["task_id", "year", "degree"]].values.tolist() == [
+        ["k1", 2023, "已完成"],
+        ["k2", 2024, "推进中"],
+    ]
+    early = current_progress(store, recorded_before=datetime(2024, 2, 1))
+    assert early["degree"].tolist() == ["推进中"]
+    assert progress_history(store, "k1")["progress"].tolist() == ["开工", "完工"]
+    firsts = progress_reported(store, [2023, 2024]).sort_values("task_id")
+    assert firsts["first_at"].tolist() == [pd.Timestamp(2024, 1, 2), pd.Timestamp(2024, 2, 2)]
+    store.load(
+        rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", recorded_at=datetime(2023, 4, 3)
+    )
+    store.load(
+        rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", recorded_at=datetime(2023, 5, 3)
+    )
+    rep = first_reported(store, ["2023Q1", "2023Q2"])
+    assert rep.values.tolist() == [["a", "2023Q1", pd.Timestamp(2023, 4, 3)]]
