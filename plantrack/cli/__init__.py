@@ -25,6 +25,7 @@ def _optional_groups() -> list:
         "plan_task_cmds",
         "reporting_cmds",
         "remind_cmds",
+        "publish_cmds",
         "report_cmds",
     ):
         try:
