@@ -1,14 +1,18 @@
-"""One call at the top of every page: config, database, language, demo banner.
+"""One call at the top of every page: config, database, login, role, language, demo banner.
 
 Pages may be opened directly by URL on a fresh server (Streamlit then runs ``pages/x.py``
-without the entry script), so each page calls :func:`bootstrap` itself.
+without the entry script), so each page calls :func:`bootstrap` itself — and bootstrap
+checks the session token against the database on every run, stopping the page with the
+login form when there is no live session, and with a refusal when the role may not use it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
-from app import cache
+from app import cache, login_view, session
 from app.i18n import t
 from app.nav import sidebar_links
 from plantrack.config import ConfigError
@@ -16,8 +20,9 @@ from plantrack.store import StoreError
 from plantrack.workspace import Workspace
 
 
-def bootstrap() -> Workspace:
-    """Open the workspace (or stop the page with a readable message) and draw the frame."""
+def bootstrap(roles: Collection[str] | None = None) -> Workspace:
+    """Open the workspace (or stop the page with a readable message), require a logged-in
+    user (of one of ``roles`` if given) and draw the frame."""
     try:
         ws = cache.workspace()
     except ConfigError as exc:
@@ -26,17 +31,40 @@ def bootstrap() -> Workspace:
     except StoreError as exc:
         st.error(t("error.store") + str(exc))
         st.stop()
-    with st.sidebar:
-        sidebar_links()
-        st.divider()
-        st.radio(
-            t("lang.label"),
-            ["zh", "en"],
-            key="lang",
-            horizontal=True,
-            format_func=lambda v: "中文" if v == "zh" else "English",
-        )
-        st.caption(f"{t('source.label')}：{ws.settings.source}")
+    try:
+        actor = session.resolve(ws)
+    except StoreError as exc:
+        st.error(t("error.store") + str(exc))
+        st.stop()
     if ws.is_demo:
         st.warning(t("demo.banner"), icon="⚠️")
+    if actor is None:
+        with st.sidebar:
+            _language()
+        st.title(t("app.title"))
+        login_view.form(ws)
+        st.stop()
+    assert actor is not None
+    with st.sidebar:
+        st.caption(t("auth.user", name=actor.label, role=actor.role))
+        if st.button(t("auth.logout"), key="auth.logout"):
+            session.end(ws)
+            st.rerun()
+        sidebar_links(actor.role)
+        st.divider()
+        _language()
+        st.caption(f"{t('source.label')}：{ws.settings.source}")
+    if roles is not None and actor.role not in roles:
+        st.error(t("auth.forbidden", role=actor.role))
+        st.stop()
     return ws
+
+
+def _language() -> None:
+    st.radio(
+        t("lang.label"),
+        ["zh", "en"],
+        key="lang",
+        horizontal=True,
+        format_func=lambda v: "中文" if v == "zh" else "English",
+    )

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from app.i18n import t
+from plantrack.auth.roles import ADMIN, STATISTICIAN
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class PageSpec:
     icon: str
     url_path: str
     section_key: str
+    roles: tuple[str, ...] | None = None  # None: every logged-in user
+
+    def allows(self, role: str | None) -> bool:
+        return role is not None and (self.roles is None or role in self.roles)
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,10 +32,15 @@ _ALL = [
     PageSpec("pages/indicator.py", "nav.indicator", "📈", "indicator", "nav.section.monitor"),
     PageSpec("pages/departments.py", "nav.departments", "🏛️", "departments", "nav.section.monitor"),
     PageSpec("pages/tasks.py", "nav.tasks", "🗂️", "tasks", "nav.section.monitor"),
-    PageSpec("pages/upload.py", "nav.upload", "📤", "upload", "nav.section.data"),
+    PageSpec(
+        "pages/upload.py", "nav.upload", "📤", "upload", "nav.section.data", (STATISTICIAN, ADMIN)
+    ),
     PageSpec("pages/reporting.py", "nav.reporting", "📮", "reporting", "nav.section.data"),
     PageSpec("pages/report.py", "nav.report", "📝", "report", "nav.section.evaluate"),
+    PageSpec("pages/admin.py", "nav.admin", "🔐", "admin", "nav.section.admin", (ADMIN,)),
+    PageSpec("pages/audit.py", "nav.audit", "🧾", "audit", "nav.section.admin", (ADMIN,)),
 ]
+LOGIN = PageSpec("pages/login.py", "nav.login", "🔑", "login", "nav.section.admin")
 # Pages land one by one; list those whose file exists.
 PAGES = [p for p in _ALL if (ROOT / p.file).exists()]
 URL_PATHS = [p.url_path for p in PAGES]
@@ -48,13 +58,22 @@ def pages() -> dict[str, list]:
     for p in PAGES:
         page = st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
         out.setdefault(t(p.section_key), []).append(page)
+    if (ROOT / LOGIN.file).exists():
+        out[""].append(st.Page(LOGIN.file, title=t(LOGIN.title_key), url_path=LOGIN.url_path))
     return out
 
 
-def sidebar_links() -> None:
-    """The page list in the sidebar (Streamlit's own is hidden in .streamlit/config.toml)."""
+def page_for(file: str) -> PageSpec:
+    return next(p for p in PAGES if p.file == file)
+
+
+def sidebar_links(role: str | None) -> None:
+    """The pages ``role`` may use, in the sidebar (Streamlit's own list is hidden in
+    .streamlit/config.toml; every page still checks the role itself)."""
     section = None
     for p in PAGES:
+        if not p.allows(role):
+            continue
         if p.section_key != section:
             section = p.section_key
             st.caption(t(section))

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app import cache
+from app import cache, session
 from app.i18n import t
 from plantrack.store import StoreError
 from plantrack.tasks.bulk import UnreadableError
@@ -88,7 +88,6 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
             t("ptasks.form.progress"), max_chars=NOTE_MAX, key="ptasks_progress"
         )
         evidence = st.text_input(t("ptasks.form.evidence"), key="ptasks_evidence")
-        user = st.text_input(t("ptasks.form.user"), key="ptasks_user")
         submitted = st.form_submit_button(t("ptasks.form.submit"), type="primary")
     if not submitted:
         return
@@ -101,7 +100,11 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
         "department": dept,
     }
     try:
-        store_progress(ws, [row], user=user, source="页面填报", labels=FORM_LABELS)
+        actor = session.current()
+        if actor is None:
+            st.error(t("auth.login.prompt"))
+            return
+        store_progress(ws, [row], actor=actor, source="页面填报", labels=FORM_LABELS)
     except UpdateError as exc:
         st.error(t("ptasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
         return
@@ -122,14 +125,16 @@ def bulk(ws: Workspace, plan: str) -> None:
         key="ptasks_template",
     )
     file = st.file_uploader(t("ptasks.bulk.file"), type=["xlsx"], key="ptasks_file")
-    user = st.text_input(t("ptasks.form.user"), key="ptasks_bulk_user")
+    actor = session.current()
+    if actor is None:
+        return
     if not st.button(t("ptasks.bulk.submit"), key="ptasks_bulk_go"):
         return
     if file is None:
         st.warning(t("ptasks.bulk.nofile"))
         return
     try:
-        result = load_plan_bulk(ws, file.getvalue(), file.name, user=user)
+        result = load_plan_bulk(ws, file.getvalue(), file.name, actor=actor)
     except (UnreadableError, StoreError) as exc:
         st.error(str(exc))
         return

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import cache
+from app import cache, session
 from app.i18n import t
 from plantrack.charts_tasks import deadline_timeline
 from plantrack.store import StoreError
@@ -199,7 +199,6 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
         link = st.text_input(t("tasks.form.link"), key="tasks_form_link")
         types = [s.lstrip(".") for s in EVIDENCE_SUFFIXES]
         file = st.file_uploader(t("tasks.form.file"), type=types, key="tasks_form_file")
-        user = st.text_input(t("tasks.form.user"), key="tasks_form_user")
         submitted = st.form_submit_button(t("tasks.form.submit"), type="primary")
     if submitted:
         if link.strip() and file is not None:
@@ -213,14 +212,18 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
                 "evidence": link,
             }
             evidence = (file.name, file.getvalue()) if file is not None else None
-            _save(ws, update, user, evidence)
+            _save(ws, update, evidence)
     _history(ws, task)
 
 
-def _save(ws: Workspace, update: dict, user: str, evidence: tuple[str, bytes] | None) -> None:
+def _save(ws: Workspace, update: dict, evidence: tuple[str, bytes] | None) -> None:
+    actor = session.current()
+    if actor is None:
+        st.error(t("auth.login.prompt"))
+        return
     try:
         record_update(
-            ws, update, user=user, source=FORM_SOURCE, labels=FORM_LABELS, evidence_file=evidence
+            ws, update, actor=actor, source=FORM_SOURCE, labels=FORM_LABELS, evidence_file=evidence
         )
     except UpdateError as exc:
         st.error(t("tasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
@@ -276,14 +279,16 @@ def bulk(ws: Workspace, plan: str | None, unit: str | None) -> None:
         key="tasks_template",
     )
     file = st.file_uploader(t("tasks.bulk.file"), type=["xlsx"], key="tasks_bulk_file")
-    user = st.text_input(t("tasks.form.user"), key="tasks_bulk_user")
+    actor = session.current()
+    if actor is None:
+        return
     if not st.button(t("tasks.bulk.submit"), key="tasks_bulk_go", type="primary"):
         return
     if file is None:
         st.warning(t("tasks.bulk.nofile"))
         return
     try:
-        result = load_bulk(ws, file.getvalue(), file.name, user=user)
+        result = load_bulk(ws, file.getvalue(), file.name, actor=actor)
     except (UnreadableError, StoreError) as exc:
         st.error(str(exc))
         return

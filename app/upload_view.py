@@ -13,6 +13,8 @@ import streamlit as st
 from app import cache
 from app.i18n import t
 from plantrack import upload
+from plantrack.auth.actor import Actor
+from plantrack.auth.roles import ADMIN
 from plantrack.ingest.files import sha256
 from plantrack.ingest.preview import editor_rows, preview
 from plantrack.ingest.report import LEVEL_NAMES
@@ -22,10 +24,6 @@ from plantrack.templates import build_template, default_period, departments, edi
 from plantrack.workspace import Workspace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def user_box() -> str:
-    return st.text_input(t("upload.user"), key="upload.user", help=t("upload.user.help")).strip()
 
 
 def template_download(ws: Workspace) -> None:
@@ -68,7 +66,7 @@ def template_download(ws: Workspace) -> None:
     )
 
 
-def check_file(ws: Workspace, user: str) -> upload.UploadResult | None:
+def check_file(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     """The uploader; a new file is checked once (with a status box) and kept in state."""
     f = st.file_uploader(
         t("upload.file"), type=["xlsx", "csv"], key="upload.file", help=t("upload.file.help")
@@ -79,7 +77,7 @@ def check_file(ws: Workspace, user: str) -> upload.UploadResult | None:
     return _checked(
         "file",
         f.file_id,
-        lambda say: upload.check(ws, f.getvalue(), f.name, user=user or None, progress=say),
+        lambda say: upload.check(ws, f.getvalue(), f.name, user=user.name, progress=say),
     )
 
 
@@ -146,7 +144,9 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
     )
 
 
-def confirm(ws: Workspace, result: upload.UploadResult, user: str, slot: str, source: str) -> None:
+def confirm(
+    ws: Workspace, result: upload.UploadResult, user: Actor, slot: str, source: str
+) -> None:
     """Errors block; warnings need a tick and a reason; then load and refresh the caches."""
     if result.outcome == "loaded":
         _loaded(result)
@@ -164,13 +164,11 @@ def confirm(ws: Workspace, result: upload.UploadResult, user: str, slot: str, so
         )
     else:
         reason = st.text_input(t("upload.reason"), key=f"upload.{slot}.reason_opt")
-    ready = bool(user) and (not result.report.warnings or (accept and reason.strip()))
-    if not user:
-        st.info(t("upload.need_user"))
+    ready = not result.report.warnings or bool(accept and reason.strip())
     if st.button(
         t("upload.confirm"), key=f"upload.{slot}.confirm", type="primary", disabled=not ready
     ):
-        upload.load(ws, result, user=user, reason=reason, accept_warnings=accept, source=source)
+        upload.load(ws, result, actor=user, reason=reason, accept_warnings=accept, source=source)
         if result.outcome == "loaded":
             cache.clear()
             _loaded(result)
@@ -188,7 +186,7 @@ def _loaded(result: upload.UploadResult) -> None:
         c3.metric(t("upload.metric.unchanged"), s.unchanged)
 
 
-def corrections(ws: Workspace, user: str) -> upload.UploadResult | None:
+def corrections(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     """A grid of one indicator's areas for one period; submitted as a long-layout CSV."""
     st.caption(t("upload.edit.intro"))
     ids = [i.id for i in ws.registry.indicators if i.uploadable]
@@ -228,13 +226,13 @@ def corrections(ws: Workspace, user: str) -> upload.UploadResult | None:
         name = f"在线更正_{ind}_{period}.csv"
         token = f"{ind}|{period}|{sha256(data)}"
         return _checked(
-            "edit", token, lambda say: upload.check(ws, data, name, user=user or None, progress=say)
+            "edit", token, lambda say: upload.check(ws, data, name, user=user.name, progress=say)
         )
     held = st.session_state.get("upload.result.edit")
     return held[1] if held and held[0].startswith(f"{ind}|{period}|") else None
 
 
-def batches(ws: Workspace, user: str) -> None:
+def batches(ws: Workspace, user: Actor) -> None:
     try:
         df = ws.store.batches()
     except StoreError as exc:
@@ -247,17 +245,17 @@ def batches(ws: Workspace, user: str) -> None:
     cols += ["n_new", "n_revised", "n_unchanged", "reason"]
     st.dataframe(df[cols], hide_index=True, width="stretch", key="upload.batches.table")
     loaded = df.loc[(df["status"] == "loaded") & (df["source"] != "rollback"), "id"].tolist()
-    if not loaded:
+    if not loaded or user.role != ADMIN:  # rolling back is the administrators' job
         return
     c1, c2 = st.columns([1, 3])
     batch = c1.selectbox(t("upload.rollback.batch"), loaded, key="upload.rollback.batch")
     reason = c2.text_input(t("upload.rollback.reason"), key="upload.rollback.reason").strip()
     if st.button(t("upload.rollback.go"), key="upload.rollback.go"):
-        if not (user and reason):
+        if not reason:
             st.error(t("upload.rollback.need"))
             return
         try:
-            s = ws.store.rollback(int(batch), user=user, reason=reason)
+            s = ws.store.rollback(int(batch), actor=user, reason=reason, scope=ws.scope)
         except StoreError as exc:
             st.error(str(exc))
             return

@@ -131,6 +131,9 @@ def run(ws_dir: Path, config: Path, file: Path) -> dict[str, float]:
 
     settings = Settings(config, ws_dir / f"{file.suffix[1:]}.duckdb", False, ws_dir / "uploads")
     ws = open_workspace(settings=settings)
+    from plantrack.auth.accounts import script_actor
+
+    actor = script_actor(ws.store, "bench", "bench-password-1")
     t0 = time.perf_counter()
     result = upload.check_path(ws, file, user="bench")
     if result.outcome != "valid":
@@ -138,7 +141,7 @@ def run(ws_dir: Path, config: Path, file: Path) -> dict[str, float]:
             print("  ", p.text)
         raise SystemExit(f"{file.name}: {result.message}")
     reason = "基准测试" if result.report.warnings else None
-    upload.load(ws, result, user="bench", reason=reason, accept_warnings=True)
+    upload.load(ws, result, actor=actor, reason=reason, accept_warnings=True)
     total = time.perf_counter() - t0
     if result.outcome != "loaded":
         raise SystemExit(f"{file.name}: {result.message}")

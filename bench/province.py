@@ -177,11 +177,14 @@ def generate(out: Path, seed: int = 20251231) -> tuple[Path, Path, int]:
         db.unlink()
     ws = open_workspace(settings=Settings(config, db, demo=False, uploads_dir=out / "uploads"))
     obs = pd.concat(frames, ignore_index=True)
+    from plantrack.auth.accounts import script_actor
+
+    actor = script_actor(ws.store, "bench", "bench-password-1")
     for k, p in enumerate(period_text):
         part = obs[obs["period"] == p]
         ws.store.load(
             part,
-            user="bench",
+            actor=actor,
             source="bench",
             file_name=f"合成数据 {p}",
             config_hash=ws.config_hash,

@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from app import cache, components, plan_tasks_view, tasks_view
+from app import cache, components, plan_tasks_view, session, tasks_view
 from app.bootstrap import bootstrap
 from app.i18n import t
+from plantrack.auth.roles import ADMIN, STATISTICIAN
 
 ws = bootstrap()
+actor = session.current()
+role = actor.role if actor else ""
+readonly = t("auth.readonly", role=role)
 st.title(t("tasks.title"))
 tasks_view.flash()
 as_of = components.as_of_picker(key="tasks_as_of")
@@ -24,8 +28,14 @@ with tabs[1]:
 with tabs[2]:
     tasks_view.timeline(shown, as_of)
 with tabs[3]:
-    tasks_view.update_form(ws, shown)
+    if role in (STATISTICIAN, ADMIN):
+        tasks_view.update_form(ws, shown)
+    else:
+        st.info(readonly)
 with tabs[4]:
-    tasks_view.bulk(ws, plan, unit)
+    if role in (STATISTICIAN, ADMIN):
+        tasks_view.bulk(ws, plan, unit)
+    else:
+        st.info(readonly)
 with tabs[5]:
     plan_tasks_view.tab(ws)

@@ -6,13 +6,16 @@ the same one ``python -m plantrack validate/load`` runs.
 
 import streamlit as st
 
+from app import session
 from app import upload_view as view
 from app.bootstrap import bootstrap
 from app.i18n import t
+from plantrack.auth.roles import ADMIN, STATISTICIAN
 
-ws = bootstrap()
+ws = bootstrap(roles=(STATISTICIAN, ADMIN))
 st.title(t("upload.title"))
-user = view.user_box()
+user = session.current()
+assert user is not None
 tab_file, tab_edit, tab_batches, tab_template = st.tabs(
     [t("upload.tab.file"), t("upload.tab.edit"), t("upload.tab.batches"), t("upload.tab.template")]
 )

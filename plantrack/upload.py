@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from plantrack import settings as plantrack_settings
+from plantrack.auth.actor import Actor
 from plantrack.ingest import files
 from plantrack.ingest.files import FileRejected
 from plantrack.ingest.normalise import Vocabulary, normalise
@@ -227,13 +228,16 @@ def load(
     ws: Workspace,
     result: UploadResult,
     *,
-    user: str,
+    actor: Actor,
     reason: str | None = None,
     accept_warnings: bool = False,
     source: str = "upload",
     keep: bool = True,
 ) -> UploadResult:
-    """Store a checked file in one transaction, or refuse (nothing stored) saying why."""
+    """Store a checked file in one transaction, or refuse (nothing stored) saying why.
+
+    ``actor`` is a logged-in user; the store re-checks their rights (role, departments of
+    the indicators, period locks) in the load's transaction and audits a refusal."""
     reason = (reason or "").strip() or None
     r = result.report
     refusal = None
@@ -242,8 +246,6 @@ def load(
         result.summary = None
     elif result.outcome not in ("valid", "refused") or not r.ok:  # "refused" may be retried
         refusal = result.message or f"文件 {result.file} 未通过检查，未入库。"
-    elif not user.strip():
-        refusal = "请填写填报人姓名后再入库。"
     elif r.warnings and not (accept_warnings and reason):
         refusal = (
             f"文件 {result.file} 有 {len(r.warnings)} 个警告，未入库。核实无误后请确认警告"
@@ -258,12 +260,13 @@ def load(
                 t = time.perf_counter()
                 result.summary = ws.store.load(
                     result.store_rows(),
-                    user=user.strip(),
+                    actor=actor,
                     source=source,
                     file_name=result.file,
                     sha256=result.sha256,
                     config_hash=ws.config_hash,
                     reason=reason,
+                    scope=ws.scope,
                 )
                 result.timings["load"] = time.perf_counter() - t
         except StaleCheckError as exc:  # changed by someone else since the check
@@ -291,7 +294,7 @@ def load(
             result.sha256,
             result.file,
             result.size,
-            user,
+            actor.name,
             result.outcome,
             batch=result.summary.batch_id if result.summary else None,
             reason=reason,

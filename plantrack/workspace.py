@@ -15,6 +15,7 @@ from plantrack import demo
 from plantrack.config import Indicator, Plan, Registry, config_hash, load_config
 from plantrack.settings import Settings, resolve
 from plantrack.store import Store
+from plantrack.store.auth_sql import Scope
 from plantrack.tasks.plan_tasks import PlanKeyTask, load_plan_tasks
 from plantrack.tasks.registry import ResolvedTask, load_tasks
 
@@ -39,6 +40,13 @@ class Workspace:
     def area_names(self) -> dict[str, str]:
         areas = [self.registry.areas.district, *self.registry.areas.subareas]
         return {a.code: a.name for a in areas}
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Which departments own each indicator and task (for rights and period locks)."""
+        from plantrack.auth.scope import workspace_scope
+
+        return workspace_scope(self)
 
     @property
     def district(self) -> str:
@@ -114,13 +122,17 @@ def fill_demo(ws: Workspace) -> int:
     """Load the synthetic demo into the workspace's database, batch by batch."""
     ws.store.ensure_schema(kind="demo")
     ws.store.mark_demo()
+    from plantrack.auth.actor import Actor
+    from plantrack.auth.demo import create_demo_accounts
+
+    system = Actor.system()
     df = demo.generate(ws.registry)
     n = 0
     for when, part in demo.demo_batches(df):
         period = part["period"].iloc[0]
         ws.store.load(
             part,
-            user=demo.DEMO_USER,
+            actor=system,
             source="demo",
             file_name=f"示例数据 {period}",
             config_hash=ws.config_hash,
@@ -131,7 +143,7 @@ def fill_demo(ws: Workspace) -> int:
     if fix is not None:
         ws.store.load(
             fix,
-            user=demo.DEMO_USER,
+            actor=system,
             source="demo",
             file_name="示例数据 更正",
             reason="示例：补录抽样调查后更正",
@@ -139,6 +151,7 @@ def fill_demo(ws: Workspace) -> int:
             recorded_at=demo.demo_revision_time(),
         )
     demo_tasks(ws)
+    create_demo_accounts(ws.store)
     return n
 
 

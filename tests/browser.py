@@ -127,6 +127,31 @@ def browser_page() -> Iterator:
         yield page
 
 
+DEMO_ADMIN = ("admin", "demo-admin-1")
+
+
+def log_in(
+    page, name: str = DEMO_ADMIN[0], password: str = DEMO_ADMIN[1], timeout_ms: int = 30_000
+):
+    """Fill the login form the page shows. The session token lives only in the server's
+    session state (no cookie, see app/session.py), so every full page load starts logged
+    out; after login the same page is drawn."""
+    wait_until_drawn(page, timeout_ms)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("用户名").press("Enter")
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_label("密码", exact=True).press("Enter")
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_selector("input[type='password']", state="detached", timeout=timeout_ms)
+
+
+def goto(page, url: str, timeout_ms: int = 30_000) -> int:
+    """Open ``url`` (a fresh Streamlit session), log in as the demo admin, wait for charts."""
+    page.goto(url)
+    log_in(page, timeout_ms=timeout_ms)
+    return wait_for_charts(page, timeout_ms)
+
+
 def wait_until_drawn(page, timeout_ms: int = 30_000) -> None:
     """Wait until the page shows a title and the script run has finished (a fresh session is
     briefly ``notRunning`` before its first run, so the title is awaited first)."""

@@ -15,6 +15,7 @@ from tests.browser import (
     ERROR_SELECTOR,
     VIEWPORT,
     browser,
+    goto,
     screenshot_full,
     served_app,
     wait_for_charts,
@@ -58,8 +59,7 @@ def page(server: str):
     """One browser tab for the module; it opens "/" first, as a reader would."""
     with browser() as b:
         tab = b.new_page(viewport=VIEWPORT, locale="zh-CN")
-        tab.goto(f"{server}/")
-        wait_for_charts(tab)
+        goto(tab, f"{server}/")
         yield tab
 
 
@@ -83,8 +83,7 @@ def test_root_opens_the_overview(page):
 
 @pytest.mark.parametrize("path", page_paths())
 def test_page_renders_in_chromium(server: str, page, path: str):
-    page.goto(url_of(server, path))
-    charts = wait_for_charts(page)
+    charts = goto(page, url_of(server, path))
     if path in CHART_PAGES:
         assert charts > 0, f"/{path} shows no chart"
     assert_clean(page)
@@ -93,16 +92,14 @@ def test_page_renders_in_chromium(server: str, page, path: str):
 
 
 def test_indicator_url_is_shareable(server: str, page):
-    page.goto(f"{server}/indicator?id=fitness.instructors_per_10k&area=370103&as_of=2023-12-31")
-    wait_for_charts(page)
+    goto(page, f"{server}/indicator?id=fitness.instructors_per_10k&area=370103&as_of=2023-12-31")
     assert_clean(page)
     assert page.locator("h1").first.inner_text() == "每万人拥有公益社会体育指导员"
     assert "2023-12-31" in page.url
 
 
 def test_indicator_downloads_an_xlsx(server: str, page):
-    page.goto(f"{server}/indicator?id=fitness.regular_exercise_rate&area=370103")
-    wait_for_charts(page)
+    goto(page, f"{server}/indicator?id=fitness.regular_exercise_rate&area=370103")
     with page.expect_download(timeout=30_000) as info:
         page.get_by_text("下载 Excel").click()
     assert info.value.suggested_filename.endswith(".xlsx")
@@ -112,8 +109,7 @@ def test_indicator_downloads_an_xlsx(server: str, page):
 
 
 def test_english_switch_in_the_browser(server: str, page):
-    page.goto(f"{server}/")
-    wait_for_charts(page)
+    goto(page, f"{server}/")
     page.get_by_text("English", exact=True).click()
     page.wait_for_function("() => document.querySelector('h1')?.innerText.startsWith('PlanTrack')")
     wait_for_charts(page)
@@ -124,16 +120,14 @@ def test_english_switch_in_the_browser(server: str, page):
 
 def test_one_click_from_the_overview_to_an_indicator(server: str, page):
     """A bar of the progress chart and a name in 需关注 each open the indicator page."""
-    page.goto(f"{server}/")
-    wait_for_charts(page)
+    goto(page, f"{server}/")
     bar = page.locator("[data-testid='stPlotlyChart'] .bars .point path").first
     bar.scroll_into_view_if_needed()
     bar.click(force=True)
     page.wait_for_url("**/indicator?id=*", timeout=30_000)
     wait_for_charts(page)
     assert_clean(page)
-    page.goto(f"{server}/")
-    wait_for_charts(page)
+    goto(page, f"{server}/")
     page.locator("[data-testid='stPageLink'] a").filter(has_text="逆向").first.click()
     page.wait_for_url("**/indicator?id=disabled.welfare_jobs_pwd_share*", timeout=30_000)
     wait_for_charts(page)

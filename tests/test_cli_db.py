@@ -14,7 +14,7 @@ from plantrack import upload
 from plantrack.cli import main
 from plantrack.store import StoreError
 from plantrack.workspace import open_workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, act_as, add_accounts, cli_env
 from tests.test_store import rows
 from tests.upload_fixtures import csv_bytes, row
 
@@ -74,15 +74,21 @@ def test_every_read_command_refuses_a_missing_database(
 
 
 def test_write_commands_may_create_a_new_real_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "q1.csv"
     data.write_bytes(csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3)]))
     db = tmp_path / "new" / "real.duckdb"
+    cli_env(monkeypatch)
+    code, out, err = run(capsys, "--db", str(db), "load", str(data), "--user", "张三")
+    assert code == 1 and "用户名或密码错误" in err  # a new real database has no account
+    code, out, err = run(capsys, "--db", str(db), "create-admin", "张三")
+    assert code == 0, err
     code, out, err = run(capsys, "--db", str(db), "load", str(data), "--user", "张三")
     assert code == 0, err
     assert "新增 1 个" in out and db.exists()
     db2 = tmp_path / "new2" / "real.duckdb"
+    assert run(capsys, "--db", str(db2), "create-admin", "张三")[0] == 0
     code, out, err = run(
         capsys, "--db", str(db2), "task-update", "openness2022.t23", "--status", "进行中",
         "--date", "2022-09-01", "--user", "张三",
@@ -106,11 +112,13 @@ def test_history_prints_nothing_for_a_missing_reason(
     empty_ws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     empty_ws.store.load(
-        rows(("fitness.fitness_events", "370103", "2023Q1", 3.0)), user="u", source="t"
+        rows(("fitness.fitness_events", "370103", "2023Q1", 3.0)),
+        actor=act_as(empty_ws, name="uu"),
+        source="t",
     )
     empty_ws.store.load(
         rows(("fitness.fitness_events", "370103", "2023Q1", 4.0)),
-        user="v",
+        actor=act_as(empty_ws, name="vv"),
         source="t",
         reason="更正",
     )
@@ -121,7 +129,7 @@ def test_history_prints_nothing_for_a_missing_reason(
     assert code == 0, err
     first, second = out.splitlines()
     assert "nan" not in out.lower()
-    assert first.endswith(" u") and second.endswith(" v 更正")
+    assert first.endswith(" uu") and second.endswith(" vv 更正")
 
 
 def test_cli_load_shows_the_stale_check_refusal(
@@ -136,10 +144,13 @@ def test_cli_load_shows_the_stale_check_refusal(
     def check_then_someone_loads(ws, path, **kwargs):
         result = real_check(ws, path, **kwargs)
         other = upload.check(ws, csv_bytes([row(**one, value=125)]), "乙.csv", keep=False)
-        assert upload.load(ws, other, user="乙", keep=False).outcome == "loaded"
+        assert upload.load(ws, other, actor=act_as(ws), keep=False).outcome == "loaded"
         return result
 
     monkeypatch.setattr(upload, "check_path", check_then_someone_loads)
+    add_accounts(empty_ws, "甲")
+    act_as(empty_ws)
+    cli_env(monkeypatch)
     db = str(empty_ws.settings.db_path)
     code, _out, err = run(capsys, "--db", db, "load", str(data), "--user", "甲")
     assert code == 1

@@ -20,6 +20,7 @@ from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
 from plantrack.tasks.plan_tasks import load_plan_tasks, plan_task_table
 from plantrack.tasks.registry import TaskConfigError
 from plantrack.workspace import Workspace
+from tests.conftest import act_as, add_accounts, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ROOT / "registry" / "tasks.yaml"
@@ -75,7 +76,11 @@ def test_bad_plan_task_names_the_line(tmp_path: Path) -> None:
     )
 
 
-def test_cli_progress_by_lead_only(empty_ws: Workspace, capsys: pytest.CaptureFixture) -> None:
+def test_cli_progress_by_lead_only(
+    empty_ws: Workspace, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_accounts(empty_ws, "张三")
+    cli_env(monkeypatch)
     db = str(empty_ws.settings.db_path)
     args = ["--db", db, "plan-task-progress", "disabled.k01", "--year", "2023"]
     code = main([*args, "--degree", "推进中", "--progress", "纳入监测", "--dept", "区残联",
@@ -119,7 +124,7 @@ def test_bulk_excel_all_or_nothing(empty_ws: Workspace) -> None:
         "disabled.k02": ("推进中", "落实优惠政策", None, "区残联"),
         "disabled.k03": ("差不多", "建设中", None, "区民政局"),
     })  # fmt: skip
-    result = load_plan_bulk(empty_ws, bad, "进展.xlsx", user="李四")
+    result = load_plan_bulk(empty_ws, bad, "进展.xlsx", actor=act_as(empty_ws, name="李四"))
     assert not result.ok
     assert result.problems == [
         "进展.xlsx 第4行 「完成程度」列：值 “差不多” — 完成程度应为 未启动、推进中、基本完成、已完成"
@@ -129,7 +134,7 @@ def test_bulk_excel_all_or_nothing(empty_ws: Workspace) -> None:
         "disabled.k02": ("推进中", "落实优惠政策", None, "区残联"),
         "disabled.k03": ("已完成", "区级托养机构建成", "https://example.org/a", "区民政局"),
     })  # fmt: skip
-    result = load_plan_bulk(empty_ws, good, "进展.xlsx", user="李四")
+    result = load_plan_bulk(empty_ws, good, "进展.xlsx", actor=act_as(empty_ws, name="李四"))
     assert result.ok and result.stored == 2
     assert sorted(current_progress(empty_ws.store)["task_id"]) == ["disabled.k02", "disabled.k03"]
 

@@ -18,6 +18,7 @@ from plantrack.cli import main
 from plantrack.reporting import ReportingRules
 from plantrack.workspace import Workspace
 from tests.browser import free_port
+from tests.conftest import act_as
 
 RULES = ReportingRules(quarter_due_days=15, year_due_days=31)
 
@@ -48,7 +49,7 @@ def _load(ws: Workspace, indicator: str, period: str, end: str, when: datetime) 
         [(indicator, ws.district, period, pd.Timestamp(end).date(), 1.0, None)],
         columns=["indicator", "area", "period", "period_end", "value", "note"],
     )
-    ws.store.load(rows, user="测试", source="test", file_name=indicator, recorded_at=when)
+    ws.store.load(rows, actor=act_as(ws), source="test", file_name=indicator, recorded_at=when)
 
 
 def test_due_soon_and_late(empty_ws: Workspace) -> None:

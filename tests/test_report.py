@@ -20,7 +20,7 @@ from plantrack.report.rows import COLUMNS, FILLS
 from plantrack.report.xlsx_writer import safe
 from plantrack.scorecard import assessment_table
 from plantrack.workspace import open_workspace
-from tests.conftest import make_settings
+from tests.conftest import act_as, make_settings
 
 MID = date(2023, 12, 31)
 KNOWN = date(2024, 6, 30)
@@ -171,7 +171,7 @@ def test_a_load_recorded_after_known_on_does_not_change_the_report(demo_copy):
             "note": ["更正"],
         }
     )
-    ws.store.load(changed, user="测试", source="test", recorded_at=datetime(2024, 8, 1, 9))
+    ws.store.load(changed, actor=act_as(ws), source="test", recorded_at=datetime(2024, 8, 1, 9))
     after = build_content(ws, MID, KNOWN, issued=KNOWN)
     pd.testing.assert_frame_equal(before.table, after.table)
     assert after.fingerprint == before.fingerprint

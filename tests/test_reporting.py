@@ -16,6 +16,7 @@ from plantrack.cli import main
 from plantrack.periods import Period
 from plantrack.store.plan_progress import record_progress
 from plantrack.workspace import Workspace
+from tests.conftest import act_as
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = rp.ReportingRules(quarter_due_days=15, year_due_days=31)
@@ -27,7 +28,7 @@ def _load(ws: Workspace, indicator: str, period: str, end: str, when: datetime) 
         columns=["indicator", "area", "period", "period_end", "value", "note"],
     )
     ws.store.load(
-        rows, user="测试", source="test", file_name=f"{indicator}-{when}", recorded_at=when
+        rows, actor=act_as(ws), source="test", file_name=f"{indicator}-{when}", recorded_at=when
     )
 
 
@@ -83,7 +84,7 @@ def test_year_counts_key_task_progress(empty_ws: Workspace) -> None:
         [("disabled.k01", 2023, "推进中", "已纳入监测", None, "区乡村振兴局")],
         columns=["task_id", "year", "degree", "progress", "evidence", "department"],
     )
-    record_progress(empty_ws.store, rows, user="测试", source="test",
+    record_progress(empty_ws.store, rows, actor=act_as(empty_ws), source="test",
                     recorded_at=datetime(2024, 1, 5))  # fmt: skip
     items = rp.period_items(empty_ws, Period(2023), date(2024, 3, 1), RULES)
     k01 = items[items["item"] == "disabled.k01"].iloc[0]

@@ -14,7 +14,7 @@ from plantrack.scorecard import DISTRICT_TOTAL, assessment_table, milestones_don
 from plantrack.store.task_updates import record_updates
 from plantrack.tasks.board import done_dates, task_table
 from plantrack.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, act_as
 
 STREET = "370103002000"
 
@@ -23,7 +23,7 @@ def load(ws: Workspace, rows: list[tuple[str, str, str, float]]) -> None:
     df = pd.DataFrame(rows, columns=["indicator", "area", "period", "value"])
     df["period_end"] = [parse_period(p).end for p in df["period"]]  # type: ignore[union-attr]
     df["note"] = None
-    ws.store.load(df, user="测试", source="test")
+    ws.store.load(df, actor=act_as(ws), source="test")
 
 
 def row(table: pd.DataFrame, indicator: str) -> pd.Series:
@@ -83,7 +83,7 @@ def test_milestone_done_on_time_stays_done_when_evidence_is_added(empty_ws: Work
          (m.id, "已完成", date(2026, 2, 1), "补充佐证", "https://example.gov.cn/a")],
         columns=["task_id", "status", "status_date", "note", "evidence"],
     )  # fmt: skip
-    record_updates(empty_ws.store, updates, user="测试")
+    record_updates(empty_ws.store, updates, actor=act_as(empty_ws))
     as_of = date(2026, 3, 1)
     assert done_dates(empty_ws, as_of)[m.id] == date(2025, 6, 1)
     assert milestones_done(empty_ws, as_of) == done_dates(empty_ws, as_of)

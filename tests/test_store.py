@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from plantrack.store import Store, StoreError
+from tests.conftest import act_as
 
 
 def rows(*items: tuple[str, str, str, float | None]) -> pd.DataFrame:
@@ -46,6 +47,7 @@ def test_killed_load_leaves_batch_wholly_out(tmp_path):
 
     db = tmp_path / "k.duckdb"
     Store(db).ensure_schema()
+    a = act_as(Store(db))
     script = textwrap.dedent(
         f"""
         import os, pandas as pd
@@ -61,7 +63,9 @@ def test_killed_load_leaves_batch_wholly_out(tmp_path):
             "period": [str(2000 + i) for i in range(1000)],
             "period_end": [date(2000 + i % 100, 12, 31) for i in range(1000)],
             "value": [1.0] * 1000, "note": [None] * 1000}})
-        Store({str(db)!r}).load(df, user="u", source="t")
+        from plantrack.auth.actor import Actor
+        actor = Actor({a.user_id}, {a.name!r}, {a.name!r}, {a.role!r}, (), "cli", {a.token!r})
+        Store({str(db)!r}).load(df, actor=actor, source="t")
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=str(Path(__file__).parents[1]))
@@ -110,8 +114,8 @@ def test_lock_held_by_another_process_fails_within_timeout(tmp_path):
 def test_rollback_checks_later_revisions_in_its_own_write_transaction(store, monkeypatch):
     """Another load between the rollback's checks and its write cannot slip through: the
     checks, the reading of prior values and the restoring batch share one transaction."""
-    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    b2 = store.load(rows(("a", "x", "2023Q1", 9.0)), user="u", source="t")
+    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
+    b2 = store.load(rows(("a", "x", "2023Q1", 9.0)), actor=act_as(store), source="t")
     opened: list[bool] = []
     import plantrack.store.engine_duckdb as mod
 
@@ -122,7 +126,7 @@ def test_rollback_checks_later_revisions_in_its_own_write_transaction(store, mon
         return original(path, read_only=read_only, timeout=timeout)
 
     monkeypatch.setattr(mod, "connect", spy)
-    r = store.rollback(b2.batch_id, user="admin", reason="误报")
+    r = store.rollback(b2.batch_id, actor=act_as(store), reason="误报")
     monkeypatch.undo()
     assert opened[-1] is False and True not in opened  # no separate read-only look first
     assert r.revised == 1 and store.current()["value"].tolist() == [1.0]

@@ -23,6 +23,8 @@ LOADER = textwrap.dedent(
     from plantrack.store import Store
     url, who, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     store = Store(url)
+    from plantrack.auth.accounts import login
+    actor = login(store, "loader", "loader-password-1", method="cli")
     out = []
     for b in range(n):
         # every loader writes the same 30 keys (different values) and 10 keys of its own
@@ -34,7 +36,7 @@ LOADER = textwrap.dedent(
             "value": [float(who * 1000 + b * 10 + i) for i in range(len(keys))],
             "note": [None] * len(keys),
         })
-        s = store.load(df, user=f"loader{who}", source="test")
+        s = store.load(df, actor=actor, source="test")
         out.append([s.batch_id, s.new, s.revised, s.unchanged])
     print(json.dumps(out))
     """
@@ -63,6 +65,9 @@ READER = textwrap.dedent(
 def test_concurrent_loaders_and_readers(pg_url, tmp_path):
     store = Store(pg_url)
     store.migrate()
+    from plantrack.auth.accounts import create_user
+
+    create_user(store, name="loader", role="管理员", password="loader-password-1")
     flag = tmp_path / "flag"
     flag.write_text("")
     env_cmd = [sys.executable, "-c"]

@@ -14,6 +14,7 @@ import pytest
 
 from plantrack.store import Store, StoreError
 from plantrack.store.task_updates import count_updates, latest_updates, record_updates, task_history
+from tests.conftest import act_as
 from tests.test_store import rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +29,12 @@ def store(any_db: str) -> Store:
 
 def test_new_revised_unchanged_and_history(store):
     first = store.load(
-        rows(("a", "x", "2023Q1", 1.0), ("a", "x", "2023Q2", 2.0)), user="u", source="t"
+        rows(("a", "x", "2023Q1", 1.0), ("a", "x", "2023Q2", 2.0)), actor=act_as(store), source="t"
     )
     assert (first.new, first.revised, first.unchanged) == (2, 0, 0)
     second = store.load(
         rows(("a", "x", "2023Q1", 1.0), ("a", "x", "2023Q2", 2.5)),
-        user="v",
+        actor=act_as(store),
         source="t",
         reason="更正",
     )
@@ -47,8 +48,8 @@ def test_new_revised_unchanged_and_history(store):
 
 
 def test_tombstone_hides_value_and_keeps_history(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    s = store.load(rows(("a", "x", "2023Q1", None)), user="u", source="t", reason="删除")
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
+    s = store.load(rows(("a", "x", "2023Q1", None)), actor=act_as(store), source="t", reason="删除")
     assert s.revised == 1
     assert store.current().empty
     assert store.history("a")["deleted"].tolist() == [False, True]
@@ -56,10 +57,16 @@ def test_tombstone_hides_value_and_keeps_history(store):
 
 def test_known_on_reproduces_earlier_vintage(store):
     store.load(
-        rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", recorded_at=datetime(2023, 4, 20)
+        rows(("a", "x", "2023Q1", 1.0)),
+        actor=act_as(store),
+        source="t",
+        recorded_at=datetime(2023, 4, 20),
     )
     store.load(
-        rows(("a", "x", "2023Q1", 1.7)), user="u", source="t", recorded_at=datetime(2023, 8, 1)
+        rows(("a", "x", "2023Q1", 1.7)),
+        actor=act_as(store),
+        source="t",
+        recorded_at=datetime(2023, 8, 1),
     )
     assert store.current(known_on=date(2023, 5, 1))["value"].tolist() == [1.0]
     assert store.current(known_on=date(2023, 8, 1))["value"].tolist() == [1.7]
@@ -67,11 +74,11 @@ def test_known_on_reproduces_earlier_vintage(store):
 
 
 def test_rollback_restores_previous_values_by_a_new_batch(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
     b2 = store.load(
-        rows(("a", "x", "2023Q1", 9.0), ("a", "x", "2023Q2", 3.0)), user="u", source="t"
+        rows(("a", "x", "2023Q1", 9.0), ("a", "x", "2023Q2", 3.0)), actor=act_as(store), source="t"
     )
-    r = store.rollback(b2.batch_id, user="admin", reason="误报")
+    r = store.rollback(b2.batch_id, actor=act_as(store), reason="误报")
     assert r.revised == 2
     cur = store.current()
     assert cur["value"].tolist() == [1.0] and cur["period"].tolist() == ["2023Q1"]
@@ -79,18 +86,18 @@ def test_rollback_restores_previous_values_by_a_new_batch(store):
     batches = store.batches().set_index("id")
     assert batches.loc[b2.batch_id, "status"] == "rolled_back"
     with pytest.raises(StoreError, match="已经回滚"):
-        store.rollback(b2.batch_id, user="admin", reason="再次")
+        store.rollback(b2.batch_id, actor=act_as(store), reason="再次")
 
 
 def test_rollback_refused_when_later_batches_revised_the_values(store):
-    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t")
+    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
+    store.load(rows(("a", "x", "2023Q1", 2.0)), actor=act_as(store), source="t")
     with pytest.raises(StoreError, match="又被修订过"):
-        store.rollback(b1.batch_id, user="u", reason="r")
+        store.rollback(b1.batch_id, actor=act_as(store), reason="r")
 
 
 def test_failing_batch_leaves_nothing(store, monkeypatch):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
     before = (store.counts(), store.data_version(), store.current().to_dict())
 
     import plantrack.store.store as mod
@@ -106,16 +113,22 @@ def test_failing_batch_leaves_nothing(store, monkeypatch):
 
     monkeypatch.setattr(mod.Store, "_insert_batch", half_then_fail)
     with pytest.raises(RuntimeError):
-        store.load(rows(("a", "x", "2023Q1", 5.0), ("a", "x", "2023Q2", 6.0)), user="u", source="t")
+        store.load(
+            rows(("a", "x", "2023Q1", 5.0), ("a", "x", "2023Q2", 6.0)),
+            actor=act_as(store),
+            source="t",
+        )
     monkeypatch.undo()
     assert (store.counts(), store.data_version(), store.current().to_dict()) == before
 
 
 def test_same_file_twice_is_refused_inside_the_transaction(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", sha256="ab" * 32)
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t", sha256="ab" * 32)
     before = store.counts()
     with pytest.raises(StoreError, match="已经作为批次 1 入库"):
-        store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", sha256="ab" * 32)
+        store.load(
+            rows(("a", "x", "2023Q1", 2.0)), actor=act_as(store), source="t", sha256="ab" * 32
+        )
     assert store.counts() == before
 
 
@@ -123,45 +136,46 @@ def test_load_refuses_values_changed_since_they_were_checked(store):
     """A ``prev_revision`` column (what the check saw) is compared inside the transaction."""
     from plantrack.store.store import StaleCheckError
 
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
     checked = rows(("a", "x", "2023Q1", 1.5), ("a", "x", "2023Q2", 2.0))
     checked["prev_revision"] = pd.array([1, None], dtype="Int64")  # as seen by the check
-    store.load(rows(("a", "x", "2023Q2", 7.0)), user="乙", source="t")  # meanwhile
+    store.load(rows(("a", "x", "2023Q2", 7.0)), actor=act_as(store), source="t")  # meanwhile
     before = (store.counts(), store.data_version(), store.current().to_dict())
     with pytest.raises(
         StaleCheckError, match=r"已被他人修改（1 个数值），未入库。请重新检查后再上传。"
     ):
-        store.load(checked, user="甲", source="t", reason="更正")
+        store.load(checked, actor=act_as(store), source="t", reason="更正")
     assert (store.counts(), store.data_version(), store.current().to_dict()) == before
     checked["prev_revision"] = pd.array([1, 1], dtype="Int64")  # checked again
-    s = store.load(checked, user="甲", source="t", reason="更正")
+    s = store.load(checked, actor=act_as(store), source="t", reason="更正")
     assert (s.new, s.revised) == (0, 2)
 
 
 def test_load_with_matching_revisions_and_tombstones_is_accepted(store):
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", None)), user="u", source="t", reason="删除")
+    store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
+    store.load(rows(("a", "x", "2023Q1", None)), actor=act_as(store), source="t", reason="删除")
     latest = store.current(with_deleted=True)
     assert latest[["revision", "deleted"]].values.tolist() == [[2, True]]
     assert store.current().empty
     again = rows(("a", "x", "2023Q1", 3.0))
     again["prev_revision"] = pd.array([2], dtype="Int64")
-    assert store.load(again, user="u", source="t").new == 1
+    assert store.load(again, actor=act_as(store), source="t").new == 1
 
 
 def test_rollback_refusal_leaves_nothing(store):
-    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
-    store.load(rows(("a", "x", "2023Q1", 2.0)), user="u", source="t")
+    b1 = store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
+    store.load(rows(("a", "x", "2023Q1", 2.0)), actor=act_as(store), source="t")
     before = (store.counts(), store.data_version(), store.batches().to_dict())
     with pytest.raises(StoreError, match="又被修订过"):
-        store.rollback(b1.batch_id, user="u", reason="r")
+        store.rollback(b1.batch_id, actor=act_as(store), reason="r")
     with pytest.raises(StoreError, match="不存在"):
-        store.rollback(99, user="u", reason="r")
+        store.rollback(99, actor=act_as(store), reason="r")
     assert (store.counts(), store.data_version(), store.batches().to_dict()) == before
 
 
 def test_killed_load_leaves_batch_wholly_out(store):
     """A process killed mid-load (os._exit inside the transaction) leaves nothing behind."""
+    a = act_as(store)
     script = textwrap.dedent(
         f"""
         import os, pandas as pd
@@ -177,7 +191,9 @@ def test_killed_load_leaves_batch_wholly_out(store):
             "period": [str(2000 + i) for i in range(1000)],
             "period_end": [date(2000 + i % 100, 12, 31) for i in range(1000)],
             "value": [1.0] * 1000, "note": [None] * 1000}})
-        Store({store.url!r}).load(df, user="u", source="t")
+        from plantrack.auth.actor import Actor
+        actor = Actor({a.user_id}, {a.name!r}, {a.name!r}, {a.role!r}, (), "cli", {a.token!r})
+        Store({store.url!r}).load(df, actor=actor, source="t")
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=str(ROOT))
@@ -206,18 +222,20 @@ def test_data_version_moves_with_every_write_and_only_then(store):
     v0 = store.data_version()
     store.current(), store.batches(), store.counts(), store.history("a")
     assert store.data_version() == v0
-    b = store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    b = store.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t")
     assert store.data_version() == v0 + 1
-    store.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")  # unchanged: still a batch
+    store.load(
+        rows(("a", "x", "2023Q1", 1.0)), actor=act_as(store), source="t"
+    )  # unchanged: still a batch
     assert store.data_version() == v0 + 2
-    store.rollback(b.batch_id, user="u", reason="r")
+    store.rollback(b.batch_id, actor=act_as(store), reason="r")
     assert store.data_version() == v0 + 3
 
 
 def test_current_filters_columns_and_dtypes(store):
     store.load(
         rows(("a", "x", "2023Q1", 1.0), ("b", "x", "2023Q1", 2.0), ("a", "y", "2024Q1", 3.0)),
-        user="u",
+        actor=act_as(store),
         source="t",
         recorded_at=datetime(2024, 5, 1, 9, 30),
     )
@@ -241,7 +259,7 @@ def test_current_filters_columns_and_dtypes(store):
 def test_batches_and_batch_for_sha(store):
     b = store.load(
         rows(("a", "x", "2023Q1", 1.0)),
-        user="张三",
+        actor=act_as(store),
         source="upload",
         file_name="数据.xlsx",
         sha256="cd" * 32,
@@ -270,7 +288,9 @@ def test_task_updates_append_and_latest(store):
         }
     )
     v0 = store.data_version()
-    assert record_updates(store, updates, user="李四", recorded_at=datetime(2024, 3, 2)) == 3
+    assert (
+        record_updates(store, updates, actor=act_as(store), recorded_at=datetime(2024, 3, 2)) == 3
+    )
     assert store.data_version() == v0 + 1 and count_updates(store) == 3
     latest = latest_updates(store).set_index("task_id")
     assert latest.loc["t1", "status"] == "已完成" and latest.loc["t2", "status"] == "未开始"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from plantrack.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, act_as
 from tests.test_store import rows
 
 
@@ -55,7 +55,10 @@ def test_copy_demo_from_duckdb_to_postgres_and_back(demo_db, pg_url, tmp_path):
     assert pg.data_version() > source.data_version()
     # ids continue after the copied ones
     n_batches = before[0]["batches"]
-    assert pg.load(rows(("x", "y", "2024Q1", 1.0)), user="u", source="t").batch_id == n_batches + 1
+    assert (
+        pg.load(rows(("x", "y", "2024Q1", 1.0)), actor=act_as(pg), source="t").batch_id
+        == n_batches + 1
+    )
     # a non-empty target is refused and left as it was …
     after_load = snapshot(pg)
     refused = cli("copy", "--from", str(demo_db), "--to", pg_url)
@@ -74,7 +77,7 @@ def test_copy_demo_from_duckdb_to_postgres_and_back(demo_db, pg_url, tmp_path):
 
 def test_copy_failure_leaves_target_unchanged(pg_url, tmp_path):
     src = Store(tmp_path / "s.duckdb")
-    src.load(rows(("a", "x", "2023Q1", 1.0)), user="u", source="t")
+    src.load(rows(("a", "x", "2023Q1", 1.0)), actor=act_as(src), source="t")
     with src.connect() as con:  # a row the target's unique revision index refuses
         con.execute("INSERT INTO observations SELECT * FROM observations WHERE indicator = 'a'")
     target = Store(pg_url)

@@ -16,6 +16,7 @@ from plantrack.tasks.board import (
     task_table,
 )
 from plantrack.workspace import Workspace
+from tests.conftest import act_as
 
 TODAY = date(2023, 12, 31)  # "today" for validation in these tests
 
@@ -26,7 +27,7 @@ def row(table: pd.DataFrame, task_id: str) -> pd.Series:
 
 def add(ws: Workspace, *updates: tuple, recorded_at: datetime | None = None) -> None:
     df = pd.DataFrame(updates, columns=["task_id", "status", "status_date", "note", "evidence"])
-    record_updates(ws.store, df, user="测试", recorded_at=recorded_at)
+    record_updates(ws.store, df, actor=act_as(ws), recorded_at=recorded_at)
 
 
 # --------------------------------------------------------------------------- status at dates

@@ -10,12 +10,20 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from plantrack.store.task_updates import count_updates
 from plantrack.workspace import Workspace
+from tests.conftest import add_accounts, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def accounts(empty_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_accounts(empty_ws, "张三", "李四")
+    cli_env(monkeypatch)
 
 
 def run(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:

@@ -22,6 +22,7 @@ from plantrack.tasks.updates import (
     validate_updates,
 )
 from plantrack.workspace import Workspace
+from tests.conftest import act_as
 
 TODAY = date(2023, 12, 31)  # "today" for validation in these tests
 
@@ -62,17 +63,17 @@ def test_record_update_refuses_and_stores_nothing(empty_ws: Workspace) -> None:
     bad = {"task_id": "openness2022.t99", "status": "finished", "status_date": "2022-05-01",
            "note": "", "evidence": "www.example.com"}  # fmt: skip
     with pytest.raises(UpdateError) as exc:
-        record_update(empty_ws, bad, user="", today=TODAY)
+        record_update(empty_ws, bad, actor=act_as(empty_ws, name="张三"), today=TODAY)
     text = "\n".join(exc.value.problems)
-    for needle in ("--user", "没有这个任务", "--status", "“finished”", "--evidence", "http://"):
+    for needle in ("没有这个任务", "--status", "“finished”", "--evidence", "http://"):
         assert needle in text
     future = {"task_id": "openness2022.t01", "status": "已完成", "status_date": "2024-01-01"}
     with pytest.raises(UpdateError, match="晚于今天") as exc:
-        record_update(empty_ws, future, user="张三", today=TODAY)
+        record_update(empty_ws, future, actor=act_as(empty_ws, name="张三"), today=TODAY)
     assert any("须填写进展说明" in p for p in exc.value.problems)
     early = {"task_id": "openness2022.t01", "status": "进行中", "status_date": "2022-06-01"}
     with pytest.raises(UpdateError, match="早于该计划的印发日期 2022-06-15"):
-        record_update(empty_ws, early, user="张三", today=TODAY)
+        record_update(empty_ws, early, actor=act_as(empty_ws, name="张三"), today=TODAY)
     assert count_updates(empty_ws.store) == 0
 
 
@@ -80,10 +81,16 @@ def test_evidence_file_kept_by_sha(empty_ws: Workspace) -> None:
     update = {"task_id": "openness2022.t43", "status": "已完成", "status_date": "2022-12-20",
               "note": "IPv6 改造完成"}  # fmt: skip
     with pytest.raises(UpdateError, match="不支持的文件类型"):
-        record_update(empty_ws, update, user="张三", evidence_file=("x.exe", b"MZ"), today=TODAY)
+        record_update(
+            empty_ws, update, actor=act_as(empty_ws), evidence_file=("x.exe", b"MZ"), today=TODAY
+        )
     assert not (empty_ws.settings.uploads_dir / "evidence").exists()
     clean = record_update(
-        empty_ws, update, user="张三", evidence_file=("验收报告.PDF", b"%PDF-1.4 demo"), today=TODAY
+        empty_ws,
+        update,
+        actor=act_as(empty_ws),
+        evidence_file=("验收报告.PDF", b"%PDF-1.4 demo"),
+        today=TODAY,
     )
     ref = clean["evidence"].iloc[0]
     assert ref.startswith("file:") and ref.endswith(".pdf")
@@ -132,7 +139,9 @@ def test_bulk_good_file_loads_all(empty_ws: Workspace) -> None:
             "openness2022.t24": ("进行中", "2022/9/1", "推进中", None),
         },
     )
-    result = load_bulk(empty_ws, data, "进展.xlsx", user="李四", today=TODAY)
+    result = load_bulk(
+        empty_ws, data, "进展.xlsx", actor=act_as(empty_ws, name="李四"), today=TODAY
+    )
     assert (result.ok, result.stored, result.rows) == (True, 2, 2)
     t23 = row(task_table(empty_ws, date(2022, 10, 1)), "openness2022.t23")
     assert (t23["status"], t23["user_name"]) == ("已完成", "李四")
@@ -147,7 +156,9 @@ def test_bulk_bad_file_stores_nothing(empty_ws: Workspace) -> None:
             "openness2022.t99": ("进行中", date(2022, 9, 1), "x", None),  # unknown
         },
     )
-    result = load_bulk(empty_ws, data, "进展.xlsx", user="李四", today=TODAY)
+    result = load_bulk(
+        empty_ws, data, "进展.xlsx", actor=act_as(empty_ws, name="李四"), today=TODAY
+    )
     assert not result.ok and result.stored == 0
     text = "\n".join(result.problems)
     assert "进展.xlsx 第" in text and "「状态」列：值 “完成了”" in text
@@ -157,8 +168,10 @@ def test_bulk_bad_file_stores_nothing(empty_ws: Workspace) -> None:
 
 def test_bulk_unreadable_and_empty(empty_ws: Workspace) -> None:
     with pytest.raises(UnreadableError, match="无法作为 Excel"):
-        load_bulk(empty_ws, b"not a workbook", "x.xlsx", user="李四")
-    result = load_bulk(empty_ws, template_bytes(empty_ws), "空.xlsx", user="李四")
+        load_bulk(empty_ws, b"not a workbook", "x.xlsx", actor=act_as(empty_ws, name="李四"))
+    result = load_bulk(
+        empty_ws, template_bytes(empty_ws), "空.xlsx", actor=act_as(empty_ws, name="李四")
+    )
     assert not result.ok and "没有填写任何进展" in result.problems[0]
     assert count_updates(empty_ws.store) == 0
 

@@ -13,6 +13,7 @@ import zipfile
 import pytest
 
 from plantrack import settings, upload
+from tests.conftest import act_as
 from tests.upload_fixtures import LONG, csv_bytes, row, snapshot, xlsx_bytes
 
 
@@ -140,7 +141,9 @@ def test_bad_input_is_refused_and_stores_nothing(demo_copy, case):
     text = "\n".join(p.text for p in result.report.errors) + result.message
     for needle in needles:
         assert needle in text, (needle, text)
-    loaded = upload.load(demo_copy, result, user="测试", accept_warnings=True, reason="强制")
+    loaded = upload.load(
+        demo_copy, result, actor=act_as(demo_copy), accept_warnings=True, reason="强制"
+    )
     assert loaded.outcome == "refused" and loaded.summary is None
     assert snapshot(demo_copy) == before
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from plantrack.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_accounts, cli_env
 from tests.upload_fixtures import csv_bytes, instructors, row, snapshot
 
 
@@ -17,6 +17,8 @@ from tests.upload_fixtures import csv_bytes, instructors, row, snapshot
 def private_uploads(empty_ws, monkeypatch):
     """The CLI resolves its own settings: keep its uploads folder in the test's tmp dir."""
     monkeypatch.setenv("PLANTRACK_UPLOADS", str(empty_ws.settings.uploads_dir))
+    add_accounts(empty_ws, "张三", "李四")
+    cli_env(monkeypatch)
 
 
 @pytest.fixture
@@ -117,7 +119,7 @@ def test_load_exit_codes_warnings_and_reason(tmp_path, capsys, empty_ws):
     assert code == 0 and json.loads(out)["loaded"]["revised"] == 18
     broken = tmp_path / "x.xlsx"
     broken.write_bytes(b"")
-    assert run(capsys, "--db", db, "load", str(broken), "--user", "u")[0] == 2
+    assert run(capsys, "--db", db, "load", str(broken), "--user", "张三")[0] == 2
 
 
 def test_cli_as_a_subprocess(tmp_path, empty_ws):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from plantrack import upload
+from tests.conftest import act_as
 from tests.upload_fixtures import csv_bytes, instructors, row, snapshot
 
 
@@ -29,7 +30,9 @@ def kept(ws, result) -> tuple[Path, dict]:
 
 def test_load_new_then_same_file_refused(ws):
     data = csv_bytes(instructors())
-    r = upload.load(ws, upload.check(ws, data, "q1.csv", user="张三"), user="张三")
+    r = upload.load(
+        ws, upload.check(ws, data, "q1.csv", user="张三"), actor=act_as(ws, name="张三")
+    )
     assert r.outcome == "loaded" and r.exit_code == 0
     s = r.summary
     assert (s.new, s.revised, s.unchanged) == (18, 0, 0)
@@ -50,13 +53,13 @@ def test_load_new_then_same_file_refused(ws):
         f"批次 #{s.batch_id}" in again.message
         or f"批次 #{s.batch_id}" in again.report.errors[0].message
     )
-    again = upload.load(ws, again, user="李四")
+    again = upload.load(ws, again, actor=act_as(ws))
     assert again.outcome == "refused" and again.exit_code == 1
     assert snapshot(ws) == before
 
 
 def test_revision_needs_a_reason_and_carries_batch_user_reason(ws):
-    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), user="张三")
+    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), actor=act_as(ws))
     changed = instructors()
     changed[1][6] += 1  # 大观园 10 → 11, and the district no longer sums
     changed[0][6] += 1
@@ -64,11 +67,11 @@ def test_revision_needs_a_reason_and_carries_batch_user_reason(ws):
     r = upload.check(ws, data, "b.csv")
     assert r.outcome == "valid" and {p.code for p in r.report.warnings} == {"revision"}
     before = snapshot(ws)
-    refused = upload.load(ws, r, user="李四")
+    refused = upload.load(ws, r, actor=act_as(ws))
     assert refused.outcome == "refused" and "警告" in refused.message
     assert snapshot(ws) == before
     r = upload.check(ws, data, "b.csv")
-    r = upload.load(ws, r, user="李四", accept_warnings=True, reason="补录后更正")
+    r = upload.load(ws, r, actor=act_as(ws, name="李四"), accept_warnings=True, reason="补录后更正")
     assert r.outcome == "loaded"
     assert (r.summary.new, r.summary.revised, r.summary.unchanged) == (0, 2, 16)
     hist = ws.store.history("fitness.instructors", "370103002000")
@@ -83,10 +86,10 @@ def test_revision_needs_a_reason_and_carries_batch_user_reason(ws):
 
 
 def test_rollback_restores_the_earlier_values(ws):
-    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), user="u")
+    upload.load(ws, upload.check(ws, csv_bytes(instructors()), "a.csv"), actor=act_as(ws))
     r = upload.check(ws, csv_bytes(instructors(base=11)), "b.csv")
-    r = upload.load(ws, r, user="u", accept_warnings=True, reason="更正")
-    ws.store.rollback(r.summary.batch_id, user="u", reason="上报错误")
+    r = upload.load(ws, r, actor=act_as(ws), accept_warnings=True, reason="更正")
+    ws.store.rollback(r.summary.batch_id, actor=act_as(ws), reason="上报错误")
     cur = ws.store.current().set_index("area")
     assert cur.loc["370103002000", "value"] == 10.0
 
@@ -104,7 +107,7 @@ def test_a_note_starting_with_equals_is_stored_as_text(ws):
         csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3, note="=1+1")]),
         "n.csv",
     )
-    r = upload.load(ws, r, user="u")
+    r = upload.load(ws, r, actor=act_as(ws))
     assert r.outcome == "loaded"
     assert ws.store.current().iloc[0]["note"] == "=1+1"
 
@@ -120,6 +123,7 @@ time.sleep(float(sys.argv[2]))
 def test_load_while_another_process_holds_the_database_fails_clearly(ws):
     data = csv_bytes(instructors())
     result = upload.check(ws, data, "busy.csv")
+    actor = act_as(ws)
     before = snapshot(ws)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(ws.settings.db_path), "30"], stdout=subprocess.PIPE
@@ -127,7 +131,7 @@ def test_load_while_another_process_holds_the_database_fails_clearly(ws):
     try:
         assert holder.stdout.readline().strip() == b"locked"
         t = time.monotonic()
-        r = upload.load(ws, result, user="u")
+        r = upload.load(ws, result, actor=actor)
         elapsed = time.monotonic() - t
     finally:
         holder.kill()
@@ -150,7 +154,7 @@ def test_load_works_between_short_reads_of_another_process(ws):
     )
     try:
         time.sleep(0.5)
-        r = upload.load(ws, upload.check(ws, csv_bytes(instructors()), "c.csv"), user="u")
+        r = upload.load(ws, upload.check(ws, csv_bytes(instructors()), "c.csv"), actor=act_as(ws))
     finally:
         reader.wait(timeout=30)
     assert r.outcome == "loaded", r.message
@@ -166,10 +170,10 @@ def test_load_after_someone_else_changed_the_value_is_refused(ws):
     assert jia.outcome == "valid" and not jia.report.warnings
     assert jia.store_rows()["prev_revision"].isna().all()  # nothing stored when 甲 checked
     yi = upload.check(ws, csv_bytes([row(**one, value=125)]), "乙.csv", user="乙")
-    assert upload.load(ws, yi, user="乙").outcome == "loaded"
+    assert upload.load(ws, yi, actor=act_as(ws)).outcome == "loaded"
 
     before = snapshot(ws)
-    jia = upload.load(ws, jia, user="甲")
+    jia = upload.load(ws, jia, actor=act_as(ws))
     assert jia.outcome == "refused" and jia.exit_code == 1 and jia.summary is None
     assert STALE in jia.message and "甲.csv" in jia.message
     assert jia.to_dict()["message"] == jia.message
@@ -178,20 +182,20 @@ def test_load_after_someone_else_changed_the_value_is_refused(ws):
 
     again = upload.check(ws, csv_bytes([row(**one, value=120)]), "甲.csv", user="甲")
     assert {p.code for p in again.report.warnings} == {"revision"}  # now 甲 sees 乙's value
-    assert upload.load(ws, again, user="甲").outcome == "refused"  # a reason is needed
+    assert upload.load(ws, again, actor=act_as(ws)).outcome == "refused"  # a reason is needed
     again = upload.check(ws, csv_bytes([row(**one, value=120)]), "甲.csv", user="甲")
-    done = upload.load(ws, again, user="甲", accept_warnings=True, reason="核实后更正")
+    done = upload.load(ws, again, actor=act_as(ws), accept_warnings=True, reason="核实后更正")
     assert done.outcome == "loaded" and done.summary.revised == 1
 
 
 def test_check_records_the_revision_it_saw_including_a_tombstone(ws):
     one = dict(indicator="fitness.fitness_events", area="市中区", period="2024Q1")
-    upload.load(ws, upload.check(ws, csv_bytes([row(**one, value=3)]), "a.csv"), user="u")
+    upload.load(ws, upload.check(ws, csv_bytes([row(**one, value=3)]), "a.csv"), actor=act_as(ws))
     r = upload.check(ws, csv_bytes([row(**one, value=4)]), "b.csv")
     assert r.store_rows()["prev_revision"].tolist() == [1]
     tomb = r.store_rows().assign(value=None, prev_revision=1)
-    ws.store.load(tomb, user="u", source="t", reason="删除")
+    ws.store.load(tomb, actor=act_as(ws), source="t", reason="删除")
     r = upload.check(ws, csv_bytes([row(**one, value=4)]), "b.csv")
     assert r.store_rows()["prev_revision"].tolist() == [2]
-    r = upload.load(ws, r, user="u", accept_warnings=bool(r.report.warnings), reason="恢复")
+    r = upload.load(ws, r, actor=act_as(ws), accept_warnings=bool(r.report.warnings), reason="恢复")
     assert r.outcome == "loaded", r.message

@@ -11,10 +11,10 @@ from tests.upload_fixtures import csv_bytes, instructors, row, xlsx_bytes
 PAGE = str(ROOT / "pages" / "upload.py")
 
 
-def page(user: str = "张三") -> AppTest:
+def page() -> AppTest:
+    """The page, logged in as the demo admin (``app_env``)."""
     at = AppTest.from_file(PAGE, default_timeout=90).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.text_input(key="upload.user").set_value(user).run()
     return at
 
 
@@ -57,7 +57,7 @@ def test_file_with_warnings_needs_a_reason_then_loads(app_env):
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["新增"], metrics["修订"]) == ("1", "17")  # the demo stores no district total
     after = batches(app_env)
-    assert len(after) == len(before) + 1 and after[-1][1:] == ("张三", "q1.csv", "抽样调查后更正")
+    assert len(after) == len(before) + 1 and after[-1][1:] == ("admin", "q1.csv", "抽样调查后更正")
 
 
 def test_bad_file_shows_errors_and_no_way_to_load(app_env):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from plantrack import upload
 from plantrack.workspace import Workspace, open_workspace
-from tests.conftest import make_settings
+from tests.conftest import act_as, make_settings
 from tests.upload_fixtures import LONG, csv_bytes, xlsx_bytes
 
 HEADERS = [*LONG, "indicator_id", "area", "value", "上期值", "合计", "", "地区"]
@@ -84,7 +84,7 @@ def test_random_tables_never_raise_and_never_store(ws, table):
     result = upload.check(ws, data, name, user="hypothesis", keep=False)
     assert result.outcome in {"unreadable", "invalid", "valid"}
     assert all(p.message and name in p.text for p in result.report.problems)
-    loaded = upload.load(ws, result, user="hypothesis", keep=False)
+    loaded = upload.load(ws, result, actor=act_as(ws), keep=False)
     if loaded.outcome != "loaded":
         after = hashlib.sha256(Path(ws.settings.db_path).read_bytes()).hexdigest()
         assert after == before

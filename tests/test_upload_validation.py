@@ -10,7 +10,7 @@ import pytest
 
 from plantrack import upload
 from plantrack.config import load_config
-from tests.conftest import CONFIG, ROOT
+from tests.conftest import CONFIG, ROOT, act_as
 from tests.upload_fixtures import DISTRICT, STREETS, csv_bytes, instructors, row, xlsx_bytes
 
 TODAY = date(2026, 11, 28)
@@ -201,7 +201,7 @@ def test_robust_z_score_flags_a_value_far_from_a_steady_series(ws):
     periods = ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"]
     rows = [row(period=p, value=v) for p, v in zip(periods, steady, strict=True)]
     first = upload.check(ws, csv_bytes(rows), "s.csv", today=TODAY)
-    assert upload.load(ws, first, user="u").outcome == "loaded"
+    assert upload.load(ws, first, actor=act_as(ws)).outcome == "loaded"
     r = check(ws, [row(period="2024Q3", value=140)])  # +40 %: below the ratio limit
     p = only(r, "warning")
     assert p.code == "jump" and "稳健 z 值" in p.message and "中位数 100" in p.message

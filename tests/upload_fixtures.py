@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -94,10 +93,20 @@ def first_data_row(block=True, title=True) -> int:
 
 
 def db_digest(ws: Workspace) -> str:
-    return hashlib.sha256(Path(ws.settings.db_path).read_bytes()).hexdigest()
+    """A digest of every stored figure, batch, task update and meta value. (Not of the file:
+    a refusal is audited, and logins write sessions — those tables are left out.)"""
+    h = hashlib.sha256()
+    with ws.store._connect(read_only=True) as con:
+        for table in ("observations", "batches", "task_updates", "meta"):
+            df = con.execute(f"SELECT * FROM {table}").df()
+            if table == "meta":
+                df = df[df["key"] != "audit_head"]
+            df = df.sort_values(list(df.columns)).reset_index(drop=True)
+            h.update(df.to_csv(index=False).encode("utf-8"))
+    return h.hexdigest()
 
 
 def snapshot(ws: Workspace) -> tuple:
-    """Counts, current values and the file's bytes: all must stay put after a refusal."""
+    """Counts, current values and every stored row: all must stay put after a refusal."""
     cur = ws.store.current()[["indicator", "area", "period", "value", "revision"]]
     return ws.store.counts(), cur.to_csv(index=False), db_digest(ws)

@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from plantrack.cli import assess_cmds, config_cmds, data_cmds, db_cmds
+from plantrack.cli import assess_cmds, auth_cmds, config_cmds, data_cmds, db_cmds
 from plantrack.cli.common import CliError, run_safely
 
-GROUPS = [config_cmds, data_cmds, assess_cmds, db_cmds]
+GROUPS = [config_cmds, data_cmds, assess_cmds, db_cmds, auth_cmds]
 
 
 def _optional_groups() -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, print_json, workspace
 
 
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("rollback", help="整体回滚一个批次（以新批次恢复此前的数值）")
     p.add_argument("batch", type=int, help="批次号")
-    p.add_argument("--user", required=True, help="操作人")
+    add_user_args(p, "管理员账号")
     p.add_argument("--reason", required=True, help="回滚原因")
     p.set_defaults(func=rollback)
 
@@ -63,6 +64,7 @@ def history(args: argparse.Namespace) -> int:
 
 def rollback(args: argparse.Namespace) -> int:
     ws = workspace(args, create=True)
-    s = ws.store.rollback(args.batch, user=args.user, reason=args.reason)
+    with acting(args, ws) as actor:
+        s = ws.store.rollback(args.batch, actor=actor, reason=args.reason, scope=ws.scope)
     print(f"已回滚批次 {args.batch}：新批次 #{s.batch_id} 恢复了 {s.stored} 个数值。")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, print_json, workspace
 from plantrack.departments import normalise
 from plantrack.store.plan_progress import progress_history
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--progress", default="", help="进展情况")
     p.add_argument("--evidence", help="佐证材料：链接，或一个文件的路径（文件将被保存）")
     p.add_argument("--dept", required=True, help="填报部门（须为牵头部门）")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号")
     p.set_defaults(func=record)
 
     p = sub.add_parser("plan-task-history", help="一项主要任务的全部进展记录")
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("plan-task-load", help="导入填好的主要任务进展模板（有错则整份不导入）")
     p.add_argument("file", help="填好的 .xlsx 文件")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=load)
 
@@ -127,7 +128,8 @@ def record(args: argparse.Namespace) -> int:
         "department": args.dept,
     }
     try:
-        store_progress(ws, [row], user=args.user, source="命令行", labels=CLI_LABELS)
+        with acting(args, ws) as actor:
+            store_progress(ws, [row], actor=actor, source="命令行", labels=CLI_LABELS)
     except UpdateError as exc:
         raise CliError(_refused(exc.problems)) from None
     print(f"已记录：{args.task} {args.year}年 {args.degree}（{normalise(args.dept)}）")
@@ -169,7 +171,8 @@ def load(args: argparse.Namespace) -> int:
     ws = workspace(args, create=True)
     path = Path(args.file)
     try:
-        result = load_plan_bulk(ws, path.read_bytes(), path.name, user=args.user)
+        with acting(args, ws) as actor:
+            result = load_plan_bulk(ws, path.read_bytes(), path.name, actor=actor)
     except OSError as exc:
         raise CliError(f"无法读取 {path}：{exc.strerror}", code=2) from None
     except UnreadableError as exc:

@@ -9,6 +9,7 @@ from typing import cast
 
 import pandas as pd
 
+from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, parse_date, print_json, workspace
 from plantrack.store.task_updates import task_history
 from plantrack.tasks.board import (
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--date", help="进展日期，如 2022-09-30（默认今天）")
     p.add_argument("--note", default="", help="进展说明（已完成时必填）")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号")
     p.add_argument("--evidence", help="佐证材料：链接，或一个文件的路径（文件将被保存）")
     p.set_defaults(func=update)
 
@@ -73,7 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("task-load", help="导入填好的进展模板（有错则整份不导入）")
     p.add_argument("file", help="填好的 .xlsx 文件")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=load)
 
@@ -180,7 +181,8 @@ def update(args: argparse.Namespace) -> int:
         "evidence": evidence,
     }
     try:
-        clean = record_update(ws, row, user=args.user, evidence_file=evidence_file)
+        with acting(args, ws) as actor:
+            clean = record_update(ws, row, actor=actor, evidence_file=evidence_file)
     except UpdateError as exc:
         raise CliError(_refused(exc.problems)) from None
     r = clean.iloc[0]
@@ -211,7 +213,8 @@ def load(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         data = path.read_bytes()
-        result = load_bulk(ws, data, path.name, user=args.user)
+        with acting(args, ws) as actor:
+            result = load_bulk(ws, data, path.name, actor=actor)
     except OSError as exc:
         raise CliError(f"无法读取 {path}：{exc.strerror}", code=2) from None
     except UnreadableError as exc:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, print_json, workspace
 from plantrack.periods import parse_period
 
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("load", help="检查并入库（入库 0，拒绝 1，无法读取 2）")
     p.add_argument("file", help=".xlsx 或 .csv 文件")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号")
     p.add_argument("--accept-warnings", action="store_true", help="确认警告后入库（须填 --reason）")
     p.add_argument("--reason", help="确认警告或修订数值的原因")
     p.add_argument("--json", action="store_true", help="输出 JSON 结果")
@@ -90,10 +91,11 @@ def load(args: argparse.Namespace) -> int:
     if args.accept_warnings and not (args.reason or "").strip():
         raise CliError("使用 --accept-warnings 时必须用 --reason 写明原因。", 1)
     ws = workspace(args, create=True)
-    result = check_path(ws, args.file, user=args.user)
-    if result.outcome == "valid":
-        result = load_checked(
-            ws, result, user=args.user, reason=args.reason, accept_warnings=args.accept_warnings
-        )
+    with acting(args, ws) as actor:
+        result = check_path(ws, args.file, user=actor.name)
+        if result.outcome == "valid":
+            result = load_checked(
+                ws, result, actor=actor, reason=args.reason, accept_warnings=args.accept_warnings
+            )
     _show(result, args.json)
     return result.exit_code

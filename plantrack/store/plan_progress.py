@@ -4,10 +4,17 @@ latest recorded per (task, year) is current. SQL in the subset DuckDB and Postgr
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from plantrack.auth.roles import Action
+from plantrack.departments import normalise
+from plantrack.store import auth_sql
 from plantrack.store.store import Store
+
+if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
 
 PROGRESS_COLUMNS = ["task_id", "year", "degree", "progress", "evidence", "department"]
 _INSERT = """INSERT INTO plan_task_progress
@@ -28,12 +35,13 @@ def record_progress(
     store: Store,
     rows: pd.DataFrame,
     *,
-    user: str,
+    actor: Actor,
     source: str,
     recorded_at: datetime | None = None,
 ) -> int:
-    """Append progress rows (columns PROGRESS_COLUMNS) in one transaction; returns the count."""
-    store.ensure_schema()
+    """Append progress rows (columns PROGRESS_COLUMNS) in one transaction; returns the count.
+    ``actor``'s rights are re-checked in that transaction (a statistician only for rows of
+    their departments); the change or the refusal is audited."""
     when = recorded_at or datetime.now()
     df = pd.DataFrame(
         {
@@ -46,10 +54,27 @@ def record_progress(
         }
     )
     df["evidence"] = df["evidence"].astype(object)
-    df["user_name"] = user
     df["recorded_at"] = pd.Timestamp(when)
     df["source"] = source
-    with store.transaction() as con:
+    ids = sorted(set(df["task_id"]))
+    obj = ids[0] if len(ids) == 1 else f"{len(ids)} 项重点任务"
+    owners: dict[str, list[str]] = {}
+    for task, dept in zip(df["task_id"], df["department"], strict=True):
+        owners.setdefault(f"{task}（{dept}）", []).append(normalise(dept))
+    with store.guarded(actor, Action.TASK_UPDATE, obj) as con:
+        user = str(auth_sql.authorize(con, actor, Action.TASK_UPDATE, owners=owners)["name"])
+        df["user_name"] = user
+        df = df[["task_id", "year", "degree", "progress", "evidence", "department", "user_name",
+                 "recorded_at", "source"]]  # fmt: skip
+        after = [
+            {"task": t, "year": int(y), "degree": d}
+            for t, y, d in zip(df["task_id"], df["year"], df["degree"], strict=True)
+        ]
+        auth_sql.append_audit(
+            con, user_id=actor.user_id or None, user_name=user, method=actor.method,
+            action=str(Action.TASK_UPDATE), obj=obj,
+            after=after if len(after) <= 200 else {"rows": len(after), "source": source},
+        )  # fmt: skip
         con.register("incoming_progress", df)
         con.execute(_INSERT)
         con.unregister("incoming_progress")

@@ -91,6 +91,56 @@ MIGRATIONS: list[list[str]] = [
             source VARCHAR
         )""",
     ],
+    # 4: accounts, sessions (token hashes only), period approval status, hash-chained audit
+    [
+        """CREATE TABLE IF NOT EXISTS users (
+            id INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE,
+            display_name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            departments VARCHAR NOT NULL,
+            active BOOLEAN NOT NULL,
+            password_hash VARCHAR,
+            provider VARCHAR,
+            subject VARCHAR,
+            failed_logins INTEGER NOT NULL,
+            locked_until TIMESTAMP,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS sessions (
+            token_hash VARCHAR PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            method VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS period_status (
+            department VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            changed_at TIMESTAMP NOT NULL,
+            changed_by VARCHAR NOT NULL,
+            reason VARCHAR,
+            approved_at TIMESTAMP,
+            PRIMARY KEY (department, period)
+        )""",
+        """CREATE TABLE IF NOT EXISTS audit (
+            id BIGINT PRIMARY KEY,
+            occurred_at TIMESTAMP NOT NULL,
+            user_id INTEGER,
+            user_name VARCHAR NOT NULL,
+            method VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            object VARCHAR NOT NULL,
+            before_value VARCHAR,
+            after_value VARCHAR,
+            reason VARCHAR,
+            outcome VARCHAR NOT NULL,
+            prev_hash VARCHAR NOT NULL UNIQUE,
+            hash VARCHAR NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

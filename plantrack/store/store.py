@@ -8,21 +8,26 @@ in that transaction so every process's caches refresh. The SQL is in sql.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from plantrack.store import sql
+from plantrack.auth.roles import Action
+from plantrack.store import auth_sql, sql
+from plantrack.store.auth_sql import Scope
 from plantrack.store.engine import Engine, Session, is_postgres_url, open_engine
 from plantrack.store.engine_duckdb import missing_database
 from plantrack.store.errors import DuplicateFileError, StoreError
 from plantrack.store.schema import MIGRATIONS, SCHEMA_VERSION
 from plantrack.store.sql import CURRENT_COLUMNS
+
+if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
 
 
 def first_row(con: Session, query: str, params: Sequence[Any] | None = None) -> tuple | None:
@@ -116,6 +121,39 @@ class Store:
         """Inside a write transaction: tell every process's caches that data changed."""
         con.execute(sql.BUMP_DATA_VERSION)
 
+    @contextmanager
+    def guarded(
+        self, actor: Actor, action: Action, obj: str, reason: str | None = None
+    ) -> Iterator[Session]:
+        """A write transaction whose refusal (any :class:`StoreError`) is audited in its
+        own small transaction after the write has rolled back."""
+        self.ensure_schema()
+        try:
+            with self.transaction() as con:
+                yield con
+        except StoreError as exc:
+            self.audit_refusal(actor, action, obj, str(exc), reason)
+            raise
+
+    def audit_refusal(
+        self, actor: Actor, action: Action | str, obj: str, message: str, reason: str | None = None
+    ) -> None:
+        try:
+            with self.transaction() as con:
+                auth_sql.append_audit(
+                    con,
+                    user_id=actor.user_id or None,
+                    user_name=actor.name,
+                    method=actor.method,
+                    action=str(action),
+                    obj=obj,
+                    reason=reason,
+                    after={"message": message},
+                    outcome="refused",
+                )
+        except StoreError:  # the database is busy or broken: the refusal itself stands
+            pass
+
     # -- schema -------------------------------------------------------------------------
     @staticmethod
     def _schema_version(con: Session) -> int:
@@ -183,7 +221,7 @@ class Store:
         self,
         rows: pd.DataFrame,
         *,
-        user: str,
+        actor: Actor,
         source: str,
         file_name: str | None = None,
         sha256: str | None = None,
@@ -191,6 +229,7 @@ class Store:
         reason: str | None = None,
         recorded_at: datetime | None = None,
         rollback_of: int | None = None,
+        scope: Scope | None = None,
     ) -> LoadSummary:
         """Store a validated batch in one transaction.
 
@@ -199,16 +238,61 @@ class Store:
         An optional ``prev_revision`` column holds the revision each key had when the rows
         were checked (NA: none); if any differs from the stored one when the transaction
         runs, :class:`StaleCheckError` is raised and nothing is stored.
+
+        ``actor`` must hold a live session with the right to load (checked with ``scope``
+        — who owns each indicator, which periods are locked — in the same transaction as
+        the write); the user name stored is the account's, never the caller's text.
         """
         df = self._prepare(rows)
-        self.ensure_schema()
         when = recorded_at or datetime.now()
-        with self.transaction() as con:
+        with self.guarded(actor, Action.LOAD, file_name or source, reason) as con:
+            user = self._authorize_rows(con, actor, Action.LOAD, df, scope)
             summary = self._insert_batch(
                 con, df, user, source, file_name, sha256, config_hash, reason, when, rollback_of
             )
+            self._audit_batch(con, actor, user, Action.LOAD, summary, file_name, source, reason)
         self.engine.after_load(summary.stored)
         return summary
+
+    @staticmethod
+    def _authorize_rows(
+        con: Session, actor: Actor, action: Action, df: pd.DataFrame, scope: Scope | None
+    ) -> str:
+        """The account name to record, after checking rights and locks for these rows."""
+        if scope is None:
+            owners, locks = None, set()
+        else:
+            owners = scope.owners_of(sorted(set(df["indicator"])))
+            pairs = set(zip(df["indicator"], df["period"], strict=True))
+            locks = scope.locks_of(pairs)
+        user = auth_sql.authorize(con, actor, action, owners=owners, locks=locks)
+        return str(user["name"])
+
+    @staticmethod
+    def _audit_batch(
+        con: Session,
+        actor: Actor,
+        user: str,
+        action: Action,
+        s: LoadSummary,
+        file_name: str | None,
+        source: str,
+        reason: str | None,
+        before: object = None,
+    ) -> None:
+        after: dict[str, object] = {"batch": s.batch_id, "new": s.new, "revised": s.revised}
+        after |= {"unchanged": s.unchanged, "file": file_name, "source": source}
+        auth_sql.append_audit(
+            con,
+            user_id=actor.user_id or None,
+            user_name=user,
+            method=actor.method,
+            action=str(action),
+            obj=f"批次#{s.batch_id}",
+            before=before,
+            after=after,
+            reason=reason,
+        )
 
     @staticmethod
     def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
@@ -291,6 +375,7 @@ class Store:
         indicators: list[str] | None = None,
         columns: Sequence[str] = CURRENT_COLUMNS,
         with_deleted: bool = False,
+        approved_only: Scope | None = None,
     ) -> pd.DataFrame:
         """Current values: the latest revision of each (indicator, area, period).
 
@@ -298,10 +383,14 @@ class Store:
         by the end of that day, reproducing what was known when a report was issued.
         ``columns`` (a subset of CURRENT_COLUMNS) keeps large reads small. ``with_deleted``
         keeps keys whose latest revision is a tombstone, with a ``deleted`` column.
+        ``approved_only`` (the workspace's :class:`Scope`) keeps only figures of approved
+        department × periods, each at its latest revision recorded by the approval.
         """
         unknown = set(columns) - set(CURRENT_COLUMNS)
         if unknown:
             raise StoreError(f"内部错误：未知的列 {sorted(unknown)}")
+        if approved_only is not None:
+            return self._approved(approved_only, as_of, columns)
         params: list[object] = []
         if known_on is not None:
             params.append(end_of_day(known_on))
@@ -313,6 +402,15 @@ class Store:
             columns, with_deleted, known_on is not None, len(indicators or []), bool(as_of)
         )
         with self.connect(read_only=True) as con:
+            return con.execute(query, params).df()
+
+    def _approved(self, scope: Scope, as_of: date | None, columns: Sequence[str]) -> pd.DataFrame:
+        pairs = [(i, d) for i, ds in scope.leads.items() for d in ds]
+        leads = pd.DataFrame(pairs, columns=["indicator", "department"])
+        query = auth_sql.approved_current(columns, bool(as_of))
+        params: list[object] = [auth_sql.APPROVED] + ([as_of] if as_of else [])
+        with self.connect(read_only=True) as con:
+            con.register("approved_leads", leads)
             return con.execute(query, params).df()
 
     def history(self, indicator: str, area: str | None = None) -> pd.DataFrame:
@@ -336,14 +434,16 @@ class Store:
         return {"observations": int(obs), "current": int(cur), "batches": int(bat)}
 
     # -- rollback -----------------------------------------------------------------------
-    def rollback(self, batch_id: int, *, user: str, reason: str) -> LoadSummary:
+    def rollback(
+        self, batch_id: int, *, actor: Actor, reason: str, scope: Scope | None = None
+    ) -> LoadSummary:
         """Undo a batch by a new batch that restores each value it changed.
 
         For every observation the batch wrote, the value before it (or a tombstone where
         there was none) becomes a new revision. Nothing is deleted.
         """
-        self.ensure_schema()
-        with self.transaction() as con:
+        with self.guarded(actor, Action.ROLLBACK, f"批次#{batch_id}", reason) as con:
+            user = str(auth_sql.authorize(con, actor, Action.ROLLBACK)["name"])
             self.engine.lock_for_batch(con)
             # every check and read in the same write transaction as the restoring batch
             status = first_row(con, sql.BATCH_STATUS, [batch_id])
@@ -363,9 +463,11 @@ class Store:
             if prior.empty:
                 raise StoreError(f"批次 {batch_id} 没有写入任何数值，无需回滚。")
             prior.loc[prior["prev_deleted"].fillna(True).astype(bool), "value"] = float("nan")
+            restore = self._prepare(prior)
+            self._authorize_rows(con, actor, Action.ROLLBACK, restore, scope)
             summary = self._insert_batch(
                 con,
-                self._prepare(prior),
+                restore,
                 user,
                 "rollback",
                 f"回滚批次 {batch_id}",
@@ -374,6 +476,10 @@ class Store:
                 reason,
                 datetime.now(),
                 batch_id,
+            )
+            before = {"batch": batch_id, "status": "loaded"}
+            self._audit_batch(
+                con, actor, user, Action.ROLLBACK, summary, None, "rollback", reason, before
             )
         self.engine.after_load(summary.stored)
         return summary

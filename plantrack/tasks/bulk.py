@@ -24,9 +24,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from plantrack.store.task_updates import record_updates
 from plantrack.tasks.board import board_items, filter_table
-from plantrack.tasks.updates import STATUSES, Problem, check_user, validate_updates
+from plantrack.tasks.updates import STATUSES, Problem, validate_updates
 
 if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
     from plantrack.workspace import Workspace
 
 SHEET = "任务进展"
@@ -166,7 +167,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, dict[str
 
 
 def load_bulk(
-    ws: Workspace, data: bytes, file_name: str, *, user: str, today: date | None = None
+    ws: Workspace, data: bytes, file_name: str, *, actor: Actor, today: date | None = None
 ) -> BulkResult:
     """Validate every filled row and store them all in one transaction, or store nothing.
 
@@ -174,7 +175,7 @@ def load_bulk(
     """
     raws = read_bulk(data, file_name)
     labels = {k: f"「{name}」列" for name, k in FIELDS.items()} | {"user": "填报人"}
-    problems: list[Problem] = check_user(user, file_name, labels["user"])
+    problems: list[Problem] = []
     if not raws:
         problems.append(
             Problem(
@@ -186,5 +187,5 @@ def load_bulk(
     problems += found
     if problems:
         return BulkResult(rows=len(raws), problems=[str(p) for p in problems])
-    stored = record_updates(ws.store, clean, user=user.strip())
+    stored = record_updates(ws.store, clean, actor=actor, scope=ws.scope, source=file_name)
     return BulkResult(stored=stored, rows=len(raws))

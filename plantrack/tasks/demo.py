@@ -73,9 +73,12 @@ def demo_plan_progress(ws: Workspace, last_year: int = 2023) -> pd.DataFrame:
 
 def fill_task_demo(ws: Workspace) -> int:
     df = demo_task_updates(ws)
-    n = 0 if df.empty else record_updates(ws.store, df, user=DEMO_USER)
+    from plantrack.auth.actor import Actor
+
+    system = Actor.system()
+    n = 0 if df.empty else record_updates(ws.store, df, actor=system)
     progress = demo_plan_progress(ws)
     if not progress.empty:
         when = datetime(2024, 1, 20, 9)
-        n += record_progress(ws.store, progress, user=DEMO_USER, source="demo", recorded_at=when)
+        n += record_progress(ws.store, progress, actor=system, source="demo", recorded_at=when)
     return n

@@ -27,6 +27,7 @@ from plantrack.tasks.plan_tasks import DEGREES, store_progress
 from plantrack.tasks.updates import UpdateError
 
 if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
     from plantrack.workspace import Workspace
 
 SHEET = "主要任务进展"
@@ -150,7 +151,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int | None, dict[str
 
 
 def load_plan_bulk(
-    ws: Workspace, data: bytes, file_name: str, *, user: str, today: date | None = None
+    ws: Workspace, data: bytes, file_name: str, *, actor: Actor, today: date | None = None
 ) -> BulkResult:
     """Check every filled row and store them all, or nothing. Raises UnreadableError."""
     raws = read_plan_bulk(data, file_name)
@@ -158,7 +159,7 @@ def load_plan_bulk(
         what = f"{file_name} 「完成程度」列：值 （空） — 文件中没有填写任何进展"
         return BulkResult(rows=0, problems=[what])
     try:
-        stored = store_progress(ws, raws, user=user, source=file_name, labels=LABELS, today=today)
+        stored = store_progress(ws, raws, actor=actor, source=file_name, labels=LABELS, today=today)
     except UpdateError as exc:
         return BulkResult(rows=len(raws), problems=exc.problems)
     return BulkResult(stored=stored, rows=len(raws))

@@ -32,6 +32,7 @@ from plantrack.tasks.registry import TaskConfigError, TaskRegistry, _Locator, _w
 from plantrack.tasks.updates import _FILE_REF, Problem, _blank, _is_url
 
 if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
     from plantrack.workspace import Workspace
 
 DEGREES = ("未启动", "推进中", "基本完成", "已完成")
@@ -202,20 +203,20 @@ def store_progress(
     ws: Workspace,
     rows: Sequence[Mapping[str, object]],
     *,
-    user: str,
+    actor: Actor,
     source: str,
     labels: Mapping[str, str],
     today: date | None = None,
 ) -> int:
     """Validate and store progress rows in one transaction; raise UpdateError on any problem."""
-    from plantrack.tasks.updates import UpdateError, check_user
+    from plantrack.tasks.updates import UpdateError
 
-    problems: list[Problem] = check_user(user, source, labels["user"])
+    problems: list[Problem] = []
     clean, found = validate_progress(ws, rows, source, labels, today)
     problems += found
     if problems:
         raise UpdateError(problems)
-    return record_progress(ws.store, clean, user=user.strip(), source=source)
+    return record_progress(ws.store, clean, actor=actor, source=source)
 
 
 def plan_task_table(

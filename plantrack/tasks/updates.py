@@ -30,6 +30,7 @@ from plantrack.store.task_updates import record_updates
 from plantrack.tasks.board import board_items
 
 if TYPE_CHECKING:
+    from plantrack.auth.actor import Actor
     from plantrack.workspace import Workspace
 
 STATUSES = ("未开始", "进行中", "已完成")
@@ -197,12 +198,6 @@ def _is_url(text: str) -> bool:
     return bool(re.match(r"^https?://\S+$", text))
 
 
-def check_user(user: str | None, source: str, label: str) -> list[Problem]:
-    if user and user.strip():
-        return []
-    return [Problem(source, None, label, user, "请填写填报人姓名")]
-
-
 def check_evidence_file(name: str, size: int, source: str, label: str) -> list[Problem]:
     """An evidence file is refused if its type is not a document/image or it is too large."""
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
@@ -243,14 +238,14 @@ def record_update(
     ws: Workspace,
     update: Mapping[str, object],
     *,
-    user: str,
+    actor: Actor,
     source: str = "命令行",
     labels: Mapping[str, str] = CLI_LABELS,
     evidence_file: tuple[str, bytes] | None = None,
     today: date | None = None,
 ) -> pd.DataFrame:
     """Validate and store one update (optionally with an evidence file); raise UpdateError."""
-    problems = check_user(user, source, labels["user"])
+    problems: list[Problem] = []
     if evidence_file is not None:
         name, data = evidence_file
         problems += check_evidence_file(name, len(data), source, labels["evidence"])
@@ -260,5 +255,5 @@ def record_update(
         raise UpdateError(problems)
     if evidence_file is not None:
         clean["evidence"] = store_evidence(ws, evidence_file[1], evidence_file[0])
-    record_updates(ws.store, clean, user=user.strip())
+    record_updates(ws.store, clean, actor=actor, scope=ws.scope)
     return clean

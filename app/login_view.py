@@ -1,0 +1,80 @@
+"""The login form (drawn by bootstrap() on any page opened without a live session)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import session
+from app.i18n import t
+from plantrack.store import StoreError
+from plantrack.workspace import Workspace
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def form(ws: Workspace) -> None:
+    """User name + password (and the OIDC button when configured); logs in and reruns."""
+    from plantrack.auth import accounts
+
+    st.subheader(t("auth.login.title"))
+    st.caption(t("auth.login.prompt"))
+    if oidc_configured():
+        _oidc(ws)
+    name = st.text_input(t("auth.login.name"), key="login.name")
+    password = st.text_input(t("auth.login.password"), type="password", key="login.password")
+    if st.button(t("auth.login.go"), key="login.go", type="primary"):
+        if not name.strip() or not password:
+            st.error(t("auth.login.empty"))
+        else:
+            try:
+                actor = accounts.login(ws.store, name, password)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop("login.password", None)
+                session.start(actor)
+                st.rerun()
+    try:
+        if not accounts.users(ws.store):
+            st.info(t("auth.login.no_accounts"))
+    except StoreError:
+        pass
+    if ws.is_demo:
+        demo_accounts()
+
+
+def demo_accounts() -> None:
+    from plantrack.auth.demo import DEMO_ACCOUNTS
+
+    st.markdown(f"**{t('auth.demo.title')}**")
+    st.caption(t("auth.demo.caption"))
+    rows = [
+        {"用户名": n, "密码": p, "角色": r, "部门": "、".join(d) or "—", "说明": f"示例账号 {dn}"}
+        for n, dn, r, d, p in DEMO_ACCOUNTS
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="login.demo")
+
+
+def _oidc(ws: Workspace) -> None:
+    """st.login says who someone is; PlanTrack's users table says what they may do."""
+    from plantrack.auth import accounts
+
+    user = st.user
+    if getattr(user, "is_logged_in", False):
+        issuer = str(user.get("iss") or "oidc")
+        subject = str(user.get("sub") or "")
+        try:
+            actor = accounts.login_identity(ws.store, issuer, subject)
+        except StoreError:
+            st.error(t("auth.login.oidc_unknown"))
+            return
+        session.start(actor)
+        st.rerun()
+    if st.button(t("auth.login.oidc"), key="login.oidc"):
+        st.login()
