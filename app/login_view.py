@@ -26,9 +26,11 @@ def form(ws: Workspace) -> None:
     st.caption(t("auth.login.prompt"))
     if oidc_configured():
         _oidc(ws)
-    name = st.text_input(t("auth.login.name"), key="login.name")
-    password = st.text_input(t("auth.login.password"), type="password", key="login.password")
-    if st.button(t("auth.login.go"), key="login.go", type="primary"):
+    with st.form("login", enter_to_submit=True, border=False):
+        name = st.text_input(t("auth.login.name"), key="login.name")
+        password = st.text_input(t("auth.login.password"), type="password", key="login.password")
+        submitted = st.form_submit_button(t("auth.login.go"), key="login.go", type="primary")
+    if submitted:
         if not name.strip() or not password:
             st.error(t("auth.login.empty"))
         else:
@@ -37,7 +39,6 @@ def form(ws: Workspace) -> None:
             except StoreError as exc:
                 st.error(str(exc))
             else:
-                st.session_state.pop("login.password", None)
                 session.start(actor)
                 st.rerun()
     try:

@@ -137,11 +137,10 @@ def log_in(
     session state (no cookie, see app/session.py), so every full page load starts logged
     out; after login the same page is drawn."""
     wait_until_drawn(page, timeout_ms)
+    page.wait_for_selector("input[type='password']", timeout=timeout_ms)
     page.get_by_label("用户名").fill(name)
-    page.get_by_label("用户名").press("Enter")
     page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_label("密码", exact=True).press("Enter")
-    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_label("密码", exact=True).press("Enter")  # submits the login form
     page.wait_for_selector("input[type='password']", state="detached", timeout=timeout_ms)
 
 

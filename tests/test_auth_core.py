@@ -262,3 +262,23 @@ def test_current_can_read_approved_figures_only(empty_ws: Workspace) -> None:
     approved = ws.store.current(approved_only=ws.scope)
     assert approved["value"].tolist() == [5.0] and approved["period"].tolist() == ["2023Q4"]
     assert sorted(ws.store.current()["value"].tolist()) == [5.0, 9.0]
+
+
+def test_oidc_identity_maps_to_the_users_table(empty_ws: Workspace) -> None:
+    """What st.login returns (issuer, subject) only says who; rights come from PlanTrack."""
+    store = empty_ws.store
+    accounts.create_user(
+        store, name="li", role=STATISTICIAN, departments=[OWN],
+        provider="https://idp.example", subject="u-123",
+    )  # fmt: skip
+    actor = accounts.login_identity(store, "https://idp.example", "u-123")
+    assert (actor.name, actor.role, actor.departments, actor.method) == (
+        "li", STATISTICIAN, (OWN,), "oidc",
+    )  # fmt: skip
+    with pytest.raises(AuthError, match="尚未在 PlanTrack 开通"):
+        accounts.login_identity(store, "https://other.example", "u-123")
+    with pytest.raises(AuthError, match="用户名或密码错误"):  # no password: OIDC only
+        accounts.login(store, "li", "")
+    accounts.disable_user(store, "li")
+    with pytest.raises(AuthError, match="已停用"):
+        accounts.login_identity(store, "https://idp.example", "u-123")

@@ -132,3 +132,17 @@ def test_one_click_from_the_overview_to_an_indicator(server: str, page):
     page.wait_for_url("**/indicator?id=disabled.welfare_jobs_pwd_share*", timeout=30_000)
     wait_for_charts(page)
     assert page.locator("h1").first.inner_text() == "公益性岗位安排残疾人比例"
+
+
+def test_every_page_by_url_without_a_session_shows_only_the_login(server: str, page):
+    """A fresh server session (a page opened directly by URL) gets the login form and
+    nothing else — the token lives only in the server session, never in the browser."""
+    for path in page_paths():
+        page.goto(url_of(server, path))
+        page.wait_for_selector("input[type='password']", timeout=30_000)
+        body = page.inner_text("body")
+        assert "示例账号" in body and "demo-admin-1" in body, path  # demo database only
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 0, path
+        assert page.locator("[data-testid='stMetric']").count() == 0, path
+        cookies = {c["name"] for c in page.context.cookies()}
+        assert not any("plantrack" in c.lower() for c in cookies)
