@@ -17,7 +17,7 @@ from plantrack.scorecard import assessment_table
 from plantrack.settings import Settings
 from plantrack.store import Store
 from plantrack.workspace import open_workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, act_as
 
 MINIMAL = """\
 version: 1
@@ -143,7 +143,7 @@ def test_per_area_and_relative_targets_in_the_assessment(tmp_path):
     frame = pd.DataFrame(rows, columns=["indicator", "area", "period", "value"])
     frame["period_end"] = [date(int(p), 12, 31) for p in frame["period"]]
     frame["note"] = None
-    ws.store.load(frame, user="test", source="test", file_name="t.csv", config_hash="x")
+    ws.store.load(frame, actor=act_as(ws), source="test", file_name="t.csv", config_hash="x")
     as_of = date(2008, 12, 31)
 
     def row(area: str, ind: str) -> dict:
