@@ -282,3 +282,15 @@ def test_oidc_identity_maps_to_the_users_table(empty_ws: Workspace) -> None:
     accounts.disable_user(store, "li")
     with pytest.raises(AuthError, match="已停用"):
         accounts.login_identity(store, "https://idp.example", "u-123")
+
+
+def test_postgresql_refuses_edits_of_audit_rows(pg_url: str) -> None:
+    from plantrack.store import Store
+
+    store = Store(pg_url)
+    store.ensure_schema()
+    act_as(store)  # creating and logging in an account writes audit rows
+    for statement in ("UPDATE audit SET reason = 'x'", "DELETE FROM audit"):
+        with pytest.raises(Exception, match="只能追加"), store.transaction() as con:
+            con.execute(statement)
+    assert verify(store).ok

@@ -140,6 +140,14 @@ MIGRATIONS: list[list[str]] = [
             prev_hash VARCHAR NOT NULL UNIQUE,
             hash VARCHAR NOT NULL
         )""",
+        # PostgreSQL refuses edits and deletes of audit rows; DuckDB has no triggers (the
+        # hash chain and `audit-verify` make tampering detectable there)
+        """-- postgresql
+        CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION '审计记录只能追加，不能修改或删除'; END $$""",
+        """-- postgresql
+        CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE
+            ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
     ],
 ]
 
