@@ -85,10 +85,13 @@ def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int,
         )
         for _ in range(readers)
     ]
+    from plantrack.auth.accounts import script_actor
+
+    actor = script_actor(ws.store, "bench", "bench-password-1")
     time.sleep(2.0)  # readers connected and reading
     start = time.perf_counter()
     try:
-        ws.store.load(q, user="bench", source="bench", recorded_at=datetime(2026, 1, 15))
+        ws.store.load(q, actor=actor, source="bench", recorded_at=datetime(2026, 1, 15))
         took = time.perf_counter() - start
     except StoreError as exc:  # DuckDB: readers in other processes hold the file
         print(f"{ws.store.engine.name}: upload refused: {exc}")

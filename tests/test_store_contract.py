@@ -318,10 +318,18 @@ def test_plan_progress_and_reporting_sql(store):
     )
     v0 = store.data_version()
     record_progress(
-        store, progress.iloc[:1], user="王五", source="page", recorded_at=datetime(2024, 1, 2)
+        store,
+        progress.iloc[:1],
+        actor=act_as(store),
+        source="page",
+        recorded_at=datetime(2024, 1, 2),
     )
     record_progress(
-        store, progress.iloc[1:], user="王五", source="excel", recorded_at=datetime(2024, 2, 2)
+        store,
+        progress.iloc[1:],
+        actor=act_as(store),
+        source="excel",
+        recorded_at=datetime(2024, 2, 2),
     )
     assert store.data_version() == v0 + 2
     cur = current_progress(store)
@@ -335,10 +343,16 @@ def test_plan_progress_and_reporting_sql(store):
     firsts = progress_reported(store, [2023, 2024]).sort_values("task_id")
     assert firsts["first_at"].tolist() == [pd.Timestamp(2024, 1, 2), pd.Timestamp(2024, 2, 2)]
     store.load(
-        rows(("a", "x", "2023Q1", 1.0)), user="u", source="t", recorded_at=datetime(2023, 4, 3)
+        rows(("a", "x", "2023Q1", 1.0)),
+        actor=act_as(store),
+        source="t",
+        recorded_at=datetime(2023, 4, 3),
     )
     store.load(
-        rows(("a", "x", "2023Q1", 2.0)), user="u", source="t", recorded_at=datetime(2023, 5, 3)
+        rows(("a", "x", "2023Q1", 2.0)),
+        actor=act_as(store),
+        source="t",
+        recorded_at=datetime(2023, 5, 3),
     )
     rep = first_reported(store, ["2023Q1", "2023Q2"])
     assert rep.values.tolist() == [["a", "2023Q1", pd.Timestamp(2023, 4, 3)]]
