@@ -69,6 +69,9 @@ def workspace(config: Path, db: str | Path) -> Workspace:
 
 
 def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int, list[int]]:
+    from plantrack.auth.accounts import script_actor
+
+    actor = script_actor(ws.store, "bench", "bench-password-1")  # before readers hold the file
     cur = ws.store.current(as_of=AS_OF, columns=("indicator", "area", "period", "value"))
     q = cur[cur["period"] == "2025Q4"].copy()
     rng = np.random.default_rng(len(q) + ws.store.data_version())
@@ -85,9 +88,6 @@ def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int,
         )
         for _ in range(readers)
     ]
-    from plantrack.auth.accounts import script_actor
-
-    actor = script_actor(ws.store, "bench", "bench-password-1")
     time.sleep(2.0)  # readers connected and reading
     start = time.perf_counter()
     try:
