@@ -259,7 +259,7 @@ def test_current_filters_columns_and_dtypes(store):
 def test_batches_and_batch_for_sha(store):
     b = store.load(
         rows(("a", "x", "2023Q1", 1.0)),
-        actor=act_as(store),
+        actor=act_as(store, name="张三"),
         source="upload",
         file_name="数据.xlsx",
         sha256="cd" * 32,
@@ -289,7 +289,10 @@ def test_task_updates_append_and_latest(store):
     )
     v0 = store.data_version()
     assert (
-        record_updates(store, updates, actor=act_as(store), recorded_at=datetime(2024, 3, 2)) == 3
+        record_updates(
+            store, updates, actor=act_as(store, name="李四"), recorded_at=datetime(2024, 3, 2)
+        )
+        == 3
     )
     assert store.data_version() == v0 + 1 and count_updates(store) == 3
     latest = latest_updates(store).set_index("task_id")

@@ -24,7 +24,7 @@ from plantrack.store import auth_sql as sql
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)
-NAME_RE = re.compile(r"^[\w.@-]{2,64}$")
+NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 CLI_OPERATOR = "系统管理命令"
 _DUMMY = hash_password("not-a-real-password")
 
@@ -33,7 +33,7 @@ def check_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME_RE.match(name):
         raise StoreError(
-            f"用户名 “{name[:40]}” 不可用：须为 2–64 个字母、数字、汉字或 . _ - @，不含空格。"
+            f"用户名 “{name[:40]}” 不可用：须为 1–64 个字母、数字、汉字或 . _ - @，不含空格。"
         )
     return name
 
