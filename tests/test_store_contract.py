@@ -359,3 +359,16 @@ def test_plan_progress_and_reporting_sql(store):
     )
     rep = first_reported(store, ["2023Q1", "2023Q2"])
     assert rep.values.tolist() == [["a", "2023Q1", pd.Timestamp(2023, 4, 3)]]
+
+
+def test_task_update_tie_goes_to_the_furthest_status(store):
+    same = {"status_date": [date(2024, 1, 5)] * 2, "note": [None] * 2, "evidence": [None] * 2}
+    for order in (["进行中", "已完成"], ["已完成", "进行中"]):
+        ids = ["t-" + "".join(order)] * 2
+        record_updates(
+            store,
+            pd.DataFrame({"task_id": ids, "status": order, **same}),
+            user="u",
+            recorded_at=datetime(2024, 1, 6),
+        )
+    assert latest_updates(store)["status"].tolist() == ["已完成", "已完成"]

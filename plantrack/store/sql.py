@@ -157,7 +157,9 @@ INSERT_TASK_UPDATES = """INSERT INTO task_updates
     FROM incoming"""
 LATEST_TASK_UPDATES = """SELECT task_id, status, status_date, note, evidence, user_name, recorded_at
     FROM (SELECT *, row_number() OVER (
-              PARTITION BY task_id ORDER BY status_date DESC, recorded_at DESC) AS rn
+              PARTITION BY task_id ORDER BY status_date DESC, recorded_at DESC,
+                  -- a tie (same day, same batch) goes to the furthest status, on every engine
+                  CASE status WHEN '已完成' THEN 2 WHEN '进行中' THEN 1 ELSE 0 END DESC) AS rn
           FROM task_updates
           WHERE (CAST(? AS DATE) IS NULL OR status_date <= ?)
             AND (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
