@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from plantrack.config.loader import Issue, Loc, line_of
@@ -233,7 +233,7 @@ CHECKS: tuple[Check, ...] = (check_unique, check_plans, check_indicators)
 WARNINGS: tuple[Check, ...] = (warn_base_past_target,)
 
 
-def check_registry(reg: Registry, path: Path, positions: dict[Loc, int]) -> list[Issue]:
+def check_registry(reg: Registry, path: Path, positions: Mapping[Loc, int]) -> list[Issue]:
     """Run every rule and return all issues with their lines."""
     issues = []
     for check in CHECKS:

@@ -178,7 +178,7 @@ def _model(loc: Loc, depth: int) -> type[BaseModel] | None:
 class _Locator:
     """Maps a location in the data (pydantic ``loc``) to a line of the YAML file."""
 
-    def __init__(self, filename: str, positions: dict[Loc, int]) -> None:
+    def __init__(self, filename: str, positions: Mapping[Loc, int]) -> None:
         self.filename = filename
         self.positions = positions
 
