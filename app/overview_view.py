@@ -14,7 +14,8 @@ import streamlit as st
 from app import components as c
 from app import reporting_view
 from app.i18n import t
-from plantrack.charts import progress_figure
+from plantrack.charts_progress import PICK
+from plantrack.charts_progress import progress_chart as progress_spec
 from plantrack.present import (
     LIGHT_DOTS,
     VERDICTS,
@@ -204,16 +205,25 @@ def progress_chart(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) ->
         }
     )
     labels = {"completion": t("col.completion"), "time_share": t("col.time_share")}
-    event = st.plotly_chart(
-        progress_figure(data, labels),
+    event = st.altair_chart(
+        progress_spec(data, labels),
         key=key,
         on_select="rerun",
-        selection_mode="points",
-        config={"displayModeBar": False},
+        selection_mode=PICK,
+        width="stretch",
     )
-    picked = c.selected_point(event)
+    picked = picked_indicator(event)
     if picked:
         c.open_indicator(picked, ws.district, as_of)
+
+
+def picked_indicator(event: object) -> str | None:
+    """The indicator clicked in the progress chart (its ``pick`` selection), if any."""
+    sel = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
+    for point in (sel or {}).get(PICK) or []:
+        if isinstance(point, dict) and point.get("indicator"):
+            return str(point["indicator"])
+    return None
 
 
 def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> None:

@@ -1,4 +1,5 @@
-"""Plotly figures (no Streamlit): progress by plan, one indicator's series, areas compared.
+"""Plotly figures (no Streamlit): one indicator's series, areas compared (the overview's
+progress chart is Vega-Lite: :mod:`plantrack.charts_progress`).
 
 Every figure takes its words (legend names, axis titles) as ``labels`` so that the caller
 chooses the language; numbers use 千分位 (d3 ``,``). Lights are told by colour *and* by a fill
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 
 from plantrack.assess import least_squares_line
 from plantrack.periods import Period, parse_period
-from plantrack.present import LIGHT_COLOURS, LIGHT_PATTERNS
+from plantrack.present import LIGHT_COLOURS
 
 FONT = {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"}
 ACTUAL, PATH, TREND, TARGET = "#1f4e79", "#7f7f7f", "#ef6c00", LIGHT_COLOURS["green"]
@@ -34,7 +35,6 @@ DEFAULT_LABELS = {
     "district": "全区",
     "value": "数值",
 }
-NAME_WIDTH = 36  # half-width columns: 18 Chinese characters
 
 
 def _period(p: object) -> Period:
@@ -52,93 +52,6 @@ def _num(x: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
-
-
-def short(name: str, width: int = NAME_WIDTH) -> str:
-    """A long indicator name cut for an axis label (the full name is in the hover).
-
-    ``width`` is in half-width columns: a Chinese character counts two, a Latin letter one.
-    """
-    widths = [2 if ord(ch) > 0x2E80 else 1 for ch in name]
-    if sum(widths) <= width:
-        return name
-    used, keep = 0, 0
-    for w in widths:
-        if used + w > width - 2:  # room for the "…"
-            break
-        used, keep = used + w, keep + 1
-    return name[:keep] + "…"
-
-
-# -- progress by plan ---------------------------------------------------------------------
-
-
-def progress_figure(rows: pd.DataFrame, labels: Mapping[str, str] = DEFAULT_LABELS) -> go.Figure:
-    """One horizontal bar of completion per indicator, with a mark at its time share τ.
-
-    ``rows``: indicator, name, completion, time_share, light, and ``text`` (what to print
-    at the bar: the verdict with its icon and the completion). The bar's colour and fill
-    pattern follow the light; ``customdata`` is the indicator id (a click selects it).
-    """
-    rows = rows.reset_index(drop=True)
-    ids = rows["indicator"].astype(str).tolist()
-    comp = pd.to_numeric(rows["completion"], errors="coerce").astype(float)
-    tau = pd.to_numeric(rows["time_share"], errors="coerce").astype(float)
-    shown = comp.clip(-0.5, 1.5).fillna(0.0)
-    light = rows["light"].fillna("grey").where(rows["light"].isin(list(LIGHT_COLOURS)), "grey")
-    custom = np.array([[i, n] for i, n in zip(ids, rows["name"], strict=True)], dtype=object)
-    fig = go.Figure()
-    fig.add_bar(
-        x=shown,
-        y=ids,
-        orientation="h",
-        marker={
-            "color": light.map(LIGHT_COLOURS).tolist(),
-            "pattern": {"shape": light.map(LIGHT_PATTERNS).tolist(), "fgcolor": "#ffffff",
-                        "fillmode": "overlay", "solidity": 0.35},
-            "line": {"color": "#424242", "width": 0.5},
-        },
-        customdata=custom,
-        hovertemplate="%{customdata[1]}<br>" + labels["completion"] + " %{x:.0%}<extra></extra>",
-        showlegend=False,
-    )  # fmt: skip
-    # the verdict and the number, right of the bar and of the τ mark (zero for a bar going left)
-    fig.add_scatter(
-        x=np.fmax(shown.clip(lower=0.0), tau.fillna(0.0)) + 0.015,
-        y=ids,
-        mode="text",
-        text=rows["text"],
-        textposition="middle right",
-        cliponaxis=False,
-        customdata=custom,
-        hovertemplate="%{customdata[1]}<extra></extra>",
-        showlegend=False,
-    )
-    has_tau = tau.notna()
-    fig.add_scatter(
-        x=tau[has_tau],
-        y=[ids[i] for i in rows.index[has_tau]],
-        mode="markers",
-        name=labels["time_share"],
-        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#212121"}},
-        hovertemplate=labels["time_share"] + " %{x:.0%}<extra></extra>",
-    )
-    lo = min(0.0, float(shown.min()) if len(shown) else 0.0)
-    hi = max(1.0, float(shown.max()) if len(shown) else 1.0)
-    fig.update_layout(
-        height=70 + 34 * len(rows),
-        barmode="overlay",
-        margin={"l": 10, "r": 20, "t": 10, "b": 40},
-        font=FONT,
-        xaxis={"tickformat": ".0%", "range": [lo - 0.05, hi + 0.35], "title": labels["completion"],
-               "zeroline": True, "zerolinecolor": "#9e9e9e"},
-        yaxis={"tickvals": ids, "ticktext": [short(n) for n in rows["name"]],
-               "autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        clickmode="event+select",
-    )  # fmt: skip
-    fig.add_vline(x=1.0, line={"dash": "dot", "color": TARGET, "width": 1})
-    return fig
 
 
 # -- one indicator's series ---------------------------------------------------------------

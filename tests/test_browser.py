@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from tests.browser import (
+    CHART_SELECTOR,
     CHROMIUM,
     ERROR_SELECTOR,
     VIEWPORT,
@@ -121,9 +122,11 @@ def test_english_switch_in_the_browser(server: str, page):
 def test_one_click_from_the_overview_to_an_indicator(server: str, page):
     """A bar of the progress chart and a name in 需关注 each open the indicator page."""
     goto(page, f"{server}/")
-    bar = page.locator("[data-testid='stPlotlyChart'] .bars .point path").first
-    bar.scroll_into_view_if_needed()
-    bar.click(force=True)
+    # the progress chart (Vega-Lite, SVG): its top layer is one clickable band per indicator
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    band = chart.locator("svg.marks g.mark-rect").last.locator("path").first
+    band.click(force=True)
     page.wait_for_url("**/indicator?id=*", timeout=30_000)
     wait_for_charts(page)
     assert_clean(page)
@@ -142,7 +145,7 @@ def test_every_page_by_url_without_a_session_shows_only_the_login(server: str, p
         page.wait_for_selector("input[type='password']", timeout=30_000)
         body = page.inner_text("body")
         assert "示例账号" in body and "demo-admin-1" in body, path  # demo database only
-        assert page.locator("[data-testid='stPlotlyChart']").count() == 0, path
+        assert page.locator(CHART_SELECTOR).count() == 0, path
         assert page.locator("[data-testid='stMetric']").count() == 0, path
         cookies = {c["name"] for c in page.context.cookies()}
         assert not any("plantrack" in c.lower() for c in cookies)

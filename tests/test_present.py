@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from plantrack import departments as dep
-from plantrack.charts import areas_figure, progress_figure, series_figure, short, trend
+from plantrack.charts import areas_figure, series_figure, trend
+from plantrack.charts_progress import PICK, progress_chart, progress_data, short
 from plantrack.export import csv_bytes, escape_cell, xlsx_bytes
 from plantrack.periods import Period
 from plantrack.present import (
@@ -217,20 +218,29 @@ def test_series_figure_without_target():
     assert [tr.name for tr in fig.data] == ["实际值"]
 
 
-def test_progress_figure_bar_per_indicator_and_time_share_marks():
+def test_progress_chart_bar_per_indicator_and_time_share_marks():
     rows = pd.DataFrame(
-        {"indicator": ["a", "b", "c"], "name": ["甲", "乙" * 30, "丙"],
-         "completion": [0.5, -0.2, None], "time_share": [0.6, 0.6, 0.6],
-         "light": ["green", "red", "grey"], "text": ["● 基本符合预期 50%", "⬇ 逆向 -20%", "？"]}
+        {"indicator": ["a", "b", "c", "d"], "name": ["甲", "乙" * 30, "丙", "乙" * 31],
+         "completion": [0.5, -0.2, None, 2.0], "time_share": [0.6, 0.6, None, 0.6],
+         "light": ["green", "red", None, "yellow"],
+         "text": ["● 基本符合预期 50%", "⬇ 逆向 -20%", "？", "▲ 超前 200%"]}
     )  # fmt: skip
-    fig = progress_figure(rows)
-    (bars,) = [tr for tr in fig.data if tr.type == "bar"]
-    assert list(bars.y) == ["a", "b", "c"]
-    assert list(bars.marker.color)[1] == "#c62828"  # red, and hatched for grey-scale print
-    assert list(bars.marker.pattern.shape) == ["", "x", "."]
-    mark = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers")
-    assert list(mark.x) == [0.6, 0.6, 0.6]
-    assert max(len(t) for t in fig.layout.yaxis.ticktext) <= 18
+    data = progress_data(rows)
+    assert data["indicator"].tolist() == ["a", "b", "c", "d"]
+    assert data["shown"].tolist() == [0.5, -0.2, 0.0, 1.5]  # clipped, missing drawn at 0
+    assert data["light"].tolist() == ["green", "red", "grey", "yellow"]
+    assert data["label"].nunique() == 4  # two names cut alike still get a band each
+    assert max(len(x.rstrip("\u200b")) for x in data["label"]) <= 18
+    spec = progress_chart(rows, {"completion": "完成进度", "time_share": "时序进度"}).to_dict()
+    layers = spec["layer"]
+    marks = [layer["mark"]["type"] for layer in layers]
+    assert marks == ["bar", "tick", "text", "rule", "bar"]
+    colours = layers[0]["encoding"]["color"]["scale"]
+    assert dict(zip(colours["domain"], colours["range"], strict=True))["red"] == "#c62828"
+    assert layers[1]["encoding"]["x"]["field"] == "tau"  # the time-share tick
+    (param,) = spec["params"]  # a click anywhere in a row (the top layer's band) picks it
+    assert param["name"] == PICK and param["views"] == [layers[4]["name"]]
+    assert param["select"]["fields"] == ["indicator"]
     assert short("Share of residents exercising regularly") == "Share of residents exercising regu…"
     assert short("甲" * 18) == "甲" * 18 and short("甲" * 19) == "甲" * 17 + "…"
 
