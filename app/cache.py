@@ -5,7 +5,8 @@ any process refreshes them and two databases in one process never share an entry
 
 - The observation table (all areas, with roll-ups) is large: it is a ``cache_resource``,
   shared by every session and never copied or pickled, and only the latest version or two
-  are kept. Callers must not modify it.
+  are kept. Callers must not modify it. It is read without ORDER BY (through Arrow); each
+  slice of it (one area, one indicator) is put in order.
 - Small results (the assessment of one area at one date, the task board, the revisions of
   one indicator) are ``cache_data``: each as-of date is assessed once.
 """
@@ -17,6 +18,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from plantrack.periods import parse_period
 from plantrack.scorecard import assessment_table, observations
 from plantrack.settings import Settings, resolve
 from plantrack.workspace import Workspace, open_workspace
@@ -54,7 +56,19 @@ def _compact(obs: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _observations(_ws: Workspace, db: str, known_on: date | None, version: int) -> pd.DataFrame:
-    return _compact(observations(_ws, known_on=known_on))
+    return _compact(observations(_ws, known_on=known_on, ordered=False))
+
+
+def _in_order(part: pd.DataFrame) -> pd.DataFrame:
+    """A slice by indicator, area and period end (the whole table is read unordered)."""
+    ends = {p: getattr(parse_period(str(p)), "index", -1) for p in pd.unique(part["period"])}
+    key = part["period"].map(ends).astype("int64")
+    return (
+        part.assign(_end=key)
+        .sort_values(["indicator", "area", "_end"], kind="stable")
+        .drop(columns="_end")
+        .reset_index(drop=True)
+    )
 
 
 def cached_observations(ws: Workspace, known_on: date | None, version: int) -> pd.DataFrame:
@@ -65,7 +79,7 @@ def cached_observations(ws: Workspace, known_on: date | None, version: int) -> p
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _slice(_ws: Workspace, db: str, known_on, version: int, column: str, value: str):
     obs = cached_observations(_ws, known_on, version)
-    return obs[obs[column] == value].reset_index(drop=True)
+    return _in_order(obs[obs[column] == value])
 
 
 def area_observations(ws: Workspace, area: str, version: int, known_on=None) -> pd.DataFrame:

@@ -86,22 +86,23 @@ def _normalise(obs: pd.DataFrame) -> pd.DataFrame:
 
 def _period_index(periods: pd.Series) -> np.ndarray:
     """Quarter index of each period's end; ValueError naming a period that is not one."""
-    index = {}
-    for text in pd.unique(periods):
+    codes, uniques = pd.factorize(periods)
+    if (codes < 0).any():
+        raise ValueError("无法识别的报告期：空值")
+    index = np.empty(len(uniques), dtype=np.int64)
+    for i, text in enumerate(uniques):
         period = parse_period(text)
         if period is None:
             raise ValueError(f"无法识别的报告期：{text!r}")
-        index[text] = period.index
-    return periods.map(index).to_numpy(dtype=np.int64)
+        index[i] = period.index
+    return index[codes]
 
 
 def _ends(periods: pd.Series) -> np.ndarray:
     """Quarter index of each period's end, -1 where the text is not a period."""
-    index = {}
-    for text in pd.unique(periods):
-        period = parse_period(text)
-        index[text] = -1 if period is None else period.index
-    return periods.map(index).to_numpy(dtype=np.int64)
+    codes, uniques = pd.factorize(periods)
+    index = np.array([getattr(parse_period(t), "index", -1) for t in uniques] + [-1])
+    return index.astype(np.int64)[codes]
 
 
 def _sums(

@@ -106,8 +106,10 @@ def current(
     known_on: bool,
     n_indicators: int,
     as_of: bool,
+    ordered: bool = True,
 ) -> str:
-    """Latest revision per key; the parameters follow in the order known_on, indicators, as_of."""
+    """Latest revision per key; the parameters follow in the order known_on, indicators, as_of.
+    Sorted by indicator, area and period end unless not ``ordered``."""
     cols = ", ".join([*columns, "deleted"] if with_deleted else columns)
     inner = ", ".join(dict.fromkeys([*columns, "indicator", "area", "period_end", "deleted"]))
     where = ["TRUE"]
@@ -122,8 +124,9 @@ def current(
         FROM (SELECT {inner}, row_number() OVER (
                   PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
               FROM observations WHERE {" AND ".join(where)}) AS r
-        WHERE {" AND ".join(outer)}
-        ORDER BY indicator, area, period_end"""
+        WHERE {" AND ".join(outer)}""" + (
+        "\n        ORDER BY indicator, area, period_end" if ordered else ""
+    )
 
 
 HISTORY = """SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted,
