@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plantrack.assess import least_squares_line
-from plantrack.periods import Period, parse_period
+from plantrack.periods import Period, parse_period, years_between
 from plantrack.present import LIGHT_COLOURS
 
 FONT = {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"}
@@ -68,7 +68,7 @@ class Trend:
     start: Period  # first point used
 
     def at(self, p: Period) -> float:
-        return self.intercept + self.slope * (p.index - self.base.index) / 4
+        return self.intercept + self.slope * years_between(self.base, p)
 
 
 def trend(
@@ -85,13 +85,13 @@ def trend(
         if full_years_only and per.quarter not in (None, 4):
             continue
         pts.append((per, val))
-    line = least_squares_line([((p.index - base.index) / 4, v) for p, v in pts])
+    line = least_squares_line([(years_between(base, p), v) for p, v in pts])
     if line is None:
         return None
     slope, intercept = line
     spread = None
     if len(pts) >= 3:
-        sse = sum((v - (intercept + slope * (p.index - base.index) / 4)) ** 2 for p, v in pts)
+        sse = sum((v - (intercept + slope * years_between(base, p))) ** 2 for p, v in pts)
         spread = math.sqrt(sse / (len(pts) - 2))
     return Trend(slope, intercept, spread, base, min(p for p, _ in pts))
 
