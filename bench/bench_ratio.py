@@ -121,24 +121,32 @@ def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 60.0) -> No
 
 
 def _log_in(page, user: str | None, password: str | None) -> None:
-    """Fill in the login form if the app shows one instead of the page."""
+    """Fill in the login form if the app shows one instead of the page (default: the demo
+    admin of ``tests.browser``)."""
+    from tests.browser import DEMO_ADMIN
+
     page.wait_for_selector("h1, input[type='password']", timeout=APP_TIMEOUT_MS)
-    pw = page.locator("input[type='password']")
-    if pw.count() == 0:
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=APP_TIMEOUT_MS
+    )
+    if page.locator("input[type='password']").count() == 0:
         return
-    if not user or not password:
-        raise RuntimeError("the app asks for a login: pass --user and --password")
-    page.locator("input[type='text'], input:not([type])").first.fill(user)
-    pw.first.fill(password)
-    pw.first.press("Enter")
+    page.get_by_label("用户名").fill(user or DEMO_ADMIN[0])
+    box = page.get_by_label("密码", exact=True)
+    box.fill(password or DEMO_ADMIN[1])
+    box.press("Enter")
     page.wait_for_selector("input[type='password']", state="detached", timeout=APP_TIMEOUT_MS)
 
 
 def _drawn(page, drawn_js: str) -> None:
+    """The first run is over and at least one chart and everything else is drawn."""
+    from tests.browser import CHART_SELECTOR
+
     page.wait_for_selector("h1", timeout=APP_TIMEOUT_MS)
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=APP_TIMEOUT_MS
     )
+    page.wait_for_selector(CHART_SELECTOR, timeout=APP_TIMEOUT_MS)
     page.wait_for_function(drawn_js, timeout=APP_TIMEOUT_MS)
 
 
