@@ -15,8 +15,10 @@ from app.i18n import t
 from plantrack import upload
 from plantrack.auth.actor import Actor
 from plantrack.auth.roles import ADMIN
+from plantrack.ingest.columns import FIELD_CHOICES, clean_header, period_header
 from plantrack.ingest.files import sha256
 from plantrack.ingest.preview import editor_rows, preview
+from plantrack.ingest.read import first_headers
 from plantrack.ingest.report import LEVEL_NAMES
 from plantrack.periods import parse_period
 from plantrack.store import StoreError
@@ -73,12 +75,44 @@ def check_file(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     )
     if f is None:
         st.session_state.pop("upload.result.file", None)
+        st.session_state.pop("upload.mapping", None)
         return None
-    return _checked(
+    mapping = st.session_state.get("upload.mapping", {})
+    result = _checked(
         "file",
-        f.file_id,
-        lambda say: upload.check(ws, f.getvalue(), f.name, user=user.name, progress=say),
+        f"{f.file_id}|{sorted(mapping.items())}",
+        lambda say: upload.check(
+            ws, f.getvalue(), f.name, user=user.name, progress=say, mapping=mapping
+        ),
     )
+    mapping_step(f.getvalue(), f.name, result)
+    return result
+
+
+def mapping_step(data: bytes, name: str, result: upload.UploadResult) -> None:
+    """Unrecognised headers → fields, chosen by the user, when no header row was found."""
+    held = st.session_state.get("upload.mapping", {})
+    if held:
+        pairs = "，".join(f"{k}={t('upload.map.' + v.split(':')[0])}" for k, v in held.items())
+        st.caption(t("upload.map.active", pairs=pairs))
+        if st.button(t("upload.map.clear"), key="upload.map.clear"):
+            st.session_state.pop("upload.mapping", None)
+            st.rerun()
+    errors = result.report.errors
+    if result.outcome != "unreadable" or not errors or errors[0].code != "no_header":
+        return
+    with st.expander(t("upload.map.title"), expanded=True):
+        st.info(t("upload.map.intro"))
+        headers = [h for h in first_headers(data, name) if period_header(h) is None][:16]
+        chosen = {}
+        for i, header in enumerate(headers):
+            v = st.selectbox(header, ["", *FIELD_CHOICES], key=f"upload.map.{i}",
+                             format_func=lambda x: t(f"upload.map.{x or 'none'}"))  # fmt: skip
+            if v:
+                chosen[clean_header(header)] = v
+        if st.button(t("upload.map.apply"), key="upload.map.apply", disabled=not chosen):
+            st.session_state["upload.mapping"] = chosen
+            st.rerun()
 
 
 def _checked(slot: str, token: str, run) -> upload.UploadResult:

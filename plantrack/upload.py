@@ -9,7 +9,7 @@ this module is imported.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -107,8 +107,10 @@ def check(
     today: date | None = None,
     progress: Progress | None = None,
     limit: int | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> UploadResult:
-    """Read, normalise and validate; nothing is written to the database."""
+    """Read, normalise and validate; nothing is written to the database. ``mapping`` names
+    columns PlanTrack does not recognise ({header: field}, ``columns.parse_mapping``)."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     digest, size = files.sha256(data), len(data)
@@ -119,7 +121,7 @@ def check(
             files.keep(ws.settings.uploads_dir, data, digest, name)
         say("正在读取文件…")
         vocab = Vocabulary(ws.registry)
-        table = read_table(data, name, vocab.match_header)
+        table = read_table(data, name, vocab.match_header, mapping)
         result.timings["read"] = time.perf_counter() - t0
         say("正在整理数据（报告期、数值、地区、指标）…")
         t1 = time.perf_counter()

@@ -83,18 +83,19 @@ def error_message(ctx: Context, code: str, rec: dict, meta: dict) -> str:
             "请删除这一行，上报公式中的分项指标。"
         )
     if code == "unknown_area":
+        example = _area_example(ctx)
         if not raw["area"]:
-            return "未填写地区。请填写地区名称或 12 位统计用区划代码（如 大观园街道 或 370103002000）。"
+            return f"未填写地区。请填写地区名称或代码（如 {example}）。"
         return (
-            f"地区“{raw['area']}”不存在。请填写本区或所辖街道的名称、简称或统计用区划代码"
-            "（如 大观园街道、大观园 或 370103002000）。"
+            f"地区“{raw['area']}”不存在。请填写配置中地区的名称、简称或代码（如 {example}；"
+            "代码不分大小写）。"
         )
     if code == "bad_period":
         if not raw["period"]:
             return "未填写报告期。请写成 2024Q1（季度）或 2024（年度），或在表头“报告期”中填写。"
         return (
             f"报告期“{raw['period']}”无法识别。请写成 2024Q1、2024-Q1、2024年第一季度、"
-            "2024年1-3月 或 2024（年度）。"
+            "2024年1-3月、2024（年度）或 2024-03（月度）。"
         )
     if code == "future_period":
         return f"报告期 {rec.get('period')} 尚未结束（今天是 {ctx.today:%Y-%m-%d}），不能上报。请核对报告期。"
@@ -136,3 +137,10 @@ def _range_message(ind: Indicator, v: float | None, lo: float | None, hi: float 
         return f"数值 {num(v)} 无效：“{ind.name}”（单位 {ind.unit}）{what}。请核对后修改。"
     span = f"{num(lo) if lo is not None else '不限'}–{num(hi) if hi is not None else '不限'}"
     return f"数值 {num(v)} 超出“{ind.name}”的有效范围 {span}（单位 {ind.unit}）。请核对后修改。"
+
+
+def _area_example(ctx: Context) -> str:
+    """Two configured areas as examples (a sub-area's name and code, the district's name)."""
+    codes = [*ctx.subareas[:1], ctx.district]
+    names = [ctx.area_name(c) for c in codes]
+    return "、".join(dict.fromkeys([names[0], codes[0], names[-1]]))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from plantrack.cli import assess_cmds, auth_cmds, config_cmds, data_cmds, db_cmds
 from plantrack.cli.common import CliError, run_safely
+from plantrack.cli.messages import Translating
 
 GROUPS = [config_cmds, data_cmds, assess_cmds, db_cmds, auth_cmds]
 
@@ -45,7 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         help="数据库文件或 postgresql:// 地址（默认：PLANTRACK_DB 或 plantrack.toml，否则示例库）",
     )
-    parser.add_argument("--config", help="指标配置文件（默认 indicators.yaml）")
+    parser.add_argument(
+        "--config",
+        help="指标配置文件（默认：PLANTRACK_CONFIG 或 plantrack.toml，否则 indicators.yaml）",
+    )
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="输出语言：zh 中文（默认）、en English"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
     for group in [*GROUPS, *_optional_groups()]:
         group.register(sub)
@@ -55,7 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return run_safely(lambda: args.func(args))
+    if args.lang == "zh":
+        return run_safely(lambda: args.func(args))
+    machine = getattr(args, "json", False) or getattr(args, "csv", False)
+    out, err = sys.stdout, sys.stderr
+    if not machine:  # JSON and CSV are data: never rewritten
+        sys.stdout = Translating(out, args.lang)
+    sys.stderr = Translating(err, args.lang)
+    try:
+        return run_safely(lambda: args.func(args))
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = out, err
 
 
 __all__ = ["CliError", "build_parser", "main"]

@@ -92,11 +92,16 @@ def new_config(args: argparse.Namespace) -> int:
         raise CliError(f"--end {args.end} 早于 --start {args.start}。", 2)
     base = args.base or str(args.start - 1)
     yaml = starter_yaml(args.name, areas, parent, args.start, args.end, base, args.frequency)
+    draft = out.with_name(f".{out.name}.draft")
     try:
-        out.write_text(yaml, encoding="utf-8")
+        draft.write_text(yaml, encoding="utf-8")
+        try:
+            load_config_with_warnings(draft)  # the starter must pass check-config as written
+            draft.replace(out)
+        finally:
+            draft.unlink(missing_ok=True)
     except OSError as exc:
         raise CliError(f"无法写入 {out}：{exc.strerror or exc}", 2) from None
-    load_config_with_warnings(out)  # the starter must pass check-config as written
     print(f"已写入 {out}：{len(areas)} 个下级地区，1 个规划，1 个示例指标。")
     print(f"下一步：编辑示例指标，然后运行 python -m plantrack check-config {out}")
     return 0

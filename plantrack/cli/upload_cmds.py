@@ -14,6 +14,20 @@ from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, print_json, workspace
 from plantrack.periods import parse_period
 
+MAP_HELP = (
+    '列名对应：源列名=字段，逗号分隔，如 "Country=地区,Year=报告期,Fertility=fert.rate"；'
+    "字段为 地区代码/地区/指标代码/指标名称/报告期/数值/备注、指标代码（宽表的指标列）或 ignore"
+)
+
+
+def _mapping(args: argparse.Namespace) -> dict[str, str]:
+    from plantrack.ingest.columns import MappingError, parse_mapping
+
+    try:
+        return parse_mapping(getattr(args, "mapping", None))
+    except MappingError as exc:
+        raise CliError(str(exc), 2) from None
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="生成某一报告期的填报模板（.xlsx 或 .csv）")
@@ -27,11 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("validate", help="检查上报文件（通过退出 0，有错误 1，无法读取 2）")
     p.add_argument("file", help=".xlsx 或 .csv 文件")
+    p.add_argument("--map", dest="mapping", help=MAP_HELP)
     p.add_argument("--json", action="store_true", help="输出 JSON 检查报告")
     p.set_defaults(func=validate)
 
     p = sub.add_parser("load", help="检查并入库（入库 0，拒绝 1，无法读取 2）")
     p.add_argument("file", help=".xlsx 或 .csv 文件")
+    p.add_argument("--map", dest="mapping", help=MAP_HELP)
     add_user_args(p, "填报人账号")
     p.add_argument("--accept-warnings", action="store_true", help="确认警告后入库（须填 --reason）")
     p.add_argument("--reason", help="确认警告或修订数值的原因")
@@ -79,7 +95,8 @@ def _show(result, as_json: bool) -> None:
 def validate(args: argparse.Namespace) -> int:
     from plantrack.upload import check_path
 
-    result = check_path(workspace(args), args.file, keep=False)
+    mapping = _mapping(args)
+    result = check_path(workspace(args), args.file, keep=False, mapping=mapping)
     _show(result, args.json)
     return result.exit_code
 
@@ -90,9 +107,10 @@ def load(args: argparse.Namespace) -> int:
 
     if args.accept_warnings and not (args.reason or "").strip():
         raise CliError("使用 --accept-warnings 时必须用 --reason 写明原因。", 1)
+    mapping = _mapping(args)
     ws = workspace(args, create=True)
     with acting(args, ws) as actor:
-        result = check_path(ws, args.file, user=actor.name)
+        result = check_path(ws, args.file, user=actor.name, mapping=mapping)
         if result.outcome == "valid":
             result = load_checked(
                 ws, result, actor=actor, reason=args.reason, accept_warnings=args.accept_warnings

@@ -46,6 +46,8 @@ def read_areas(text: str, file: str = "areas.csv") -> list[AreaRow]:
             raise StarterError(f"{file} 第1行：表头需要“code”和“name”两列（或 地区代码、地区）。")
         cols = {k: v for k, v in found.items() if v is not None}
         rows, first_line = rows[1:], 2
+    if not rows:
+        raise StarterError(f"{file} 只有表头，没有地区。每行写一个地区：代码,名称。")
     out: list[AreaRow] = []
     seen: dict[str, int] = {}
     for n, r in enumerate(rows, start=first_line):

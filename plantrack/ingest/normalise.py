@@ -43,10 +43,10 @@ class Vocabulary:
             self.indicators[text_key(ind.id)] = ind.id
             self.indicators[text_key(ind.name)] = ind.id
             self.indicators[text_key(f"{ind.name}（{ind.unit}）")] = ind.id
-        self.areas: dict[str, str] = {}
+        self.areas: dict[str, str] = {}  # keys case-folded: codes match in any case
         for area in [registry.areas.district, *registry.areas.subareas]:
             for key in (area.code, area.name, *area.aliases):
-                self.areas[text_key(key)] = area.code
+                self.areas[text_key(key).casefold()] = area.code
 
     def match_header(self, cell: object) -> str | None:
         """The indicator a wide-layout header names (``名称（单位）``, ``名称``, or an id)."""
@@ -72,7 +72,8 @@ def normalise(table: RawTable, vocab: Vocabulary) -> Normalised:
     value, note, pct_sign`` plus, per field, ``<field>_raw``, ``<field>_col`` (letter) and
     ``<field>_header`` naming the cell to fix."""
     body = table.body
-    rows, totals = (_long if table.header.layout == "long" else _wide)(table, body)
+    layout = {"long": _long, "years": _years}.get(table.header.layout, _wide)
+    rows, totals = layout(table, body)
     rows = rows.reset_index(drop=True)
     rows.insert(0, "rid", np.arange(len(rows), dtype=np.int64))
     _resolve(rows, vocab)
@@ -214,12 +215,68 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return out.sort_values(["row", "value_col"], kind="stable"), int(total.sum())
 
 
+def _years(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Wide by year (the World Bank layout): one row per area × indicator, a column per
+    period. Each filled period cell is one observation."""
+    h = table.header
+
+    def col(*names: str) -> tuple[pd.Series | None, int | None]:
+        for n in names:
+            if n in h.fields:
+                return _cell_text(body[h.fields[n]]), h.fields[n]
+        return None, None
+
+    ind_id, c_id = col("indicator_id")
+    ind_name, c_name = col("indicator_name")
+    area_code, c_acode = col("area_code")
+    area_name, c_aname = col("area_name")
+    indicator = ind_id if ind_id is not None else ind_name
+    area = area_code if area_code is not None else area_name
+    assert indicator is not None and area is not None  # read._score_row: both columns exist
+    if ind_id is not None and ind_name is not None:
+        indicator = ind_id.where(ind_id != "", ind_name)
+    if area_code is not None and area_name is not None:
+        area = area_code.where(area_code != "", area_name)
+    total = area.str.lower().isin(TOTAL_WORDS)
+    c_ind = c_id if c_id is not None else c_name
+    c_area = c_acode if c_acode is not None else c_aname
+    parts = []
+    for c, period in h.period_cols.items():
+        raw = body[c]
+        filled = ((_cell_text(raw) != "") & ~total).to_numpy()
+        part = pd.DataFrame({"row": body.index.to_numpy()[filled] + 1})
+        part["indicator_raw"] = indicator[filled].to_numpy()
+        part["indicator_name_raw"] = ind_name[filled].to_numpy() if ind_name is not None else ""
+        part["area_raw"] = area[filled].to_numpy()
+        part["area_name_raw"] = area_name[filled].to_numpy() if area_name is not None else ""
+        part["period_raw"] = period
+        part["value_raw"] = raw[filled].to_numpy()
+        part["note_raw"] = ""
+        _place(part, "period", c, h.texts.get(c, ""))
+        _place(part, "value", c, h.texts.get(c, ""))
+        parts.append(part)
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["row", "indicator_raw", "area_raw", "value_raw"]), int(
+            total.sum()
+        )
+    out = pd.concat(parts, ignore_index=True)
+    _place(out, "indicator", c_ind, h.texts.get(c_ind, "") if c_ind is not None else "")
+    _place(out, "area", c_area, h.texts.get(c_area, "") if c_area is not None else "")
+    _place(out, "note", None, "")
+    return out.sort_values(["row", "value_col"], kind="stable"), int(total.sum())
+
+
 def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
     """Map indicators, areas and periods through dicts; parse numbers; keep notes as text."""
     for fld, lookup in (("indicator", vocab.indicators), ("area", vocab.areas)):
         raw = rows[f"{fld}_raw"]
+        fold = fld == "area"
         resolved = pd.Series(
-            map_unique(raw, lambda u, d=lookup: d.get(text_key(u))), index=rows.index
+            map_unique(
+                raw, lambda u, d=lookup, f=fold: d.get(text_key(u).casefold() if f else text_key(u))
+            ),
+            index=rows.index,
         )
         if fld == "indicator":  # a wrong code but a right name: use the name
             by_name = map_unique(rows["indicator_name_raw"], lambda u, d=lookup: d.get(text_key(u)))

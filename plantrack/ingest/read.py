@@ -11,13 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from plantrack.ingest.columns import FIELD_NAMES, META_KEYS, clean_header, field_of, is_reference
+from plantrack.ingest.columns import (
+    FIELD_NAMES,
+    IGNORE,
+    META_KEYS,
+    clean_header,
+    field_of,
+    is_reference,
+    period_header,
+)
 from plantrack.ingest.files import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -40,6 +48,7 @@ class Header:
     fields: dict[str, int] = field(default_factory=dict)  # long field → column
     indicator_cols: dict[int, str] = field(default_factory=dict)  # wide column → indicator id
     texts: dict[int, str] = field(default_factory=dict)  # column → header as written
+    period_cols: dict[int, str] = field(default_factory=dict)  # "years" column → period
 
 
 @dataclass
@@ -60,8 +69,28 @@ class RawTable:
 IndicatorMatch = Callable[[object], str | None]
 
 
-def read_table(data: bytes, name: str, match_indicator: IndicatorMatch) -> RawTable:
-    """Read the first sheet with a recognisable header; raise :class:`FileRejected` if none."""
+class _Mapped:
+    """An indicator matcher that carries the user's column mapping to the header scan."""
+
+    def __init__(self, match: IndicatorMatch, mapping: Mapping):
+        self.match, self.mapping = match, dict(mapping)
+
+    def __call__(self, cell: object) -> str | None:
+        return self.match(cell)
+
+
+def _with_mapping(match: IndicatorMatch, mapping: Mapping | None) -> IndicatorMatch:
+    return _Mapped(match, mapping) if mapping else match
+
+
+def read_table(
+    data: bytes, name: str, match_indicator: IndicatorMatch, mapping: Mapping | None = None
+) -> RawTable:
+    """Read the first sheet with a recognisable header; raise :class:`FileRejected` if none.
+
+    ``mapping`` ({cleaned header: field}, :func:`~plantrack.ingest.columns.parse_mapping`)
+    names columns whose headers PlanTrack does not know."""
+    match_indicator = _with_mapping(match_indicator, mapping)
     suffix = Path(name).suffix.lower()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRejected(
@@ -185,8 +214,10 @@ def _from_sheets(
     raise FileRejected(
         "no_header",
         f"文件 {name} {where}中找不到表头。长表需要含“指标代码”或“指标名称”、“地区”或“地区代码”、"
-        "“数值”（可选“报告期”“备注”）的一行；宽表需要“地区”列和以指标名称为列名的列。"
-        "请使用下载的模板，或把列名改成上述名称。",
+        "“数值”（可选“报告期”“备注”）的一行；宽表需要“地区”列和以指标名称为列名的列；"
+        "按年份展开的表（如世界银行格式）需要地区、指标两列和以年份为列名的列。"
+        "请使用下载的模板，或把列名改成上述名称，或指定列名对应"
+        '（命令行 --map "Country=地区,Series=指标代码"，网页上在“列名对应”中选择）。',
     )
 
 
@@ -206,7 +237,7 @@ def find_header(grid: pd.DataFrame, match: IndicatorMatch) -> Header | None:
         header = _score_row(r, cells, match)
         if header is None:
             continue
-        score = len(header.fields) + len(header.indicator_cols)
+        score = len(header.fields) + len(header.indicator_cols) + len(header.period_cols)
         if best is None or score > best[0]:
             best = (score, header)
     return best[1] if best else None
@@ -215,14 +246,27 @@ def find_header(grid: pd.DataFrame, match: IndicatorMatch) -> Header | None:
 def _score_row(r: int, cells: list, match: IndicatorMatch) -> Header | None:
     fields: dict[str, int] = {}
     indicator_cols: dict[int, str] = {}
+    period_cols: dict[int, str] = {}
     texts: dict[int, str] = {}
+    mapping = match.mapping if isinstance(match, _Mapped) else None
     for c, cell in enumerate(cells):
         if cell is None or str(cell).strip() == "" or is_reference(cell):
             continue
         texts[c] = str(cell).strip()
-        f = field_of(cell)
+        f = field_of(cell, mapping)
+        if f == IGNORE:
+            continue
+        if f is not None and f.startswith("indicator:"):
+            ind = match(f.removeprefix("indicator:"))
+            if ind is not None:
+                indicator_cols[c] = ind
+            continue
         if f is not None and f not in fields:
             fields[f] = c
+            continue
+        per = period_header(cell)
+        if per is not None:
+            period_cols[c] = per
             continue
         ind = match(cell)
         if ind is not None:
@@ -231,6 +275,8 @@ def _score_row(r: int, cells: list, match: IndicatorMatch) -> Header | None:
     has_indicator = "indicator_id" in fields or "indicator_name" in fields
     if has_area and has_indicator and "value" in fields:
         return Header(r, "long", fields, {}, texts)
+    if has_area and has_indicator and len(period_cols) >= 1 and "period" not in fields:
+        return Header(r, "years", fields, {}, texts, period_cols)
     if has_area and indicator_cols and not has_indicator and "value" not in fields:
         keep = {
             f: c for f, c in fields.items() if f in ("area_code", "area_name", "period", "note")
@@ -259,3 +305,23 @@ def read_meta(grid: pd.DataFrame, header_row: int) -> dict[str, str]:
 
 def describe_field(fld: str) -> str:
     return FIELD_NAMES.get(fld, fld)
+
+
+def first_headers(data: bytes, name: str, limit: int = 40) -> list[str]:
+    """The texts of the first row with two or more filled cells of the first sheet (what the
+    upload page offers for mapping when no header is recognised); [] when unreadable."""
+    try:
+        if is_zip(data):
+            sheets: Iterable[tuple[str | None, pd.DataFrame]] = _xlsx_sheets(data, name)
+        else:
+            sheets = [(None, _csv_grid(decode_text(data, name)[0], name))]
+        for _sheet, grid in sheets:
+            for r in range(min(len(grid), HEADER_SCAN)):
+                cells = [str(v).strip() for v in grid.iloc[r, :limit].tolist() if v is not None]
+                cells = [c for c in cells if c and c.lower() != "nan"]
+                if len(cells) >= 2:
+                    return cells
+            return []
+    except FileRejected:
+        return []
+    return []

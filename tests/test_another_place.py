@@ -1,0 +1,197 @@
+"""Done means (issue #16): a non-Chinese config built from the starter (20 countries, annual
+2000–2011, one "down" and one "up" target), a wide World-Bank-layout file built here and
+loaded through the column mapping, assessed — and English CLI messages with ``--lang en``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+COUNTRIES = [
+    ("PRT", "Portugal"), ("ESP", "Spain"), ("ITA", "Italy"), ("GRC", "Greece"),
+    ("FRA", "France"), ("DEU", "Germany"), ("AUT", "Austria"), ("BEL", "Belgium"),
+    ("NLD", "Netherlands"), ("LUX", "Luxembourg"), ("IRL", "Ireland"), ("GBR", "United Kingdom"),
+    ("DNK", "Denmark"), ("SWE", "Sweden"), ("FIN", "Finland"), ("NOR", "Norway"),
+    ("ISL", "Iceland"), ("CHE", "Switzerland"), ("POL", "Poland"), ("CZE", "Czechia"),
+]  # fmt: skip
+YEARS = list(range(2000, 2012))
+FERT, TEEN = "SP.DYN.TFRT.IN", "SP.ADO.TFRT"
+INDICATORS = f"""
+  - id: {FERT}
+    name: Fertility rate, total (births per woman)
+    plan: plan
+    kind: target
+    unit: births per woman
+    direction: up
+    attribute: expected
+    frequency: annual
+    rollup: {{method: median}}
+    precision: 2
+    target: {{value: 1.5, period: 2011, comparator: at least}}
+  - id: {TEEN}
+    name: Adolescent fertility rate (births per 1,000 women ages 15-19)
+    plan: plan
+    kind: target
+    unit: per 1,000
+    direction: down
+    attribute: binding
+    frequency: annual
+    rollup: {{method: mean}}
+    target: {{change_pct: -20%, period: 2011, comparator: "<="}}
+"""
+
+
+def fertility(k: int, year: int) -> float:
+    """Synthetic (not World Bank figures): Portugal 1.55 in 2000 falling to 1.35 by 2011."""
+    if k == 0:
+        return round(1.55 - 0.2 * (year - 2000) / 11, 4)
+    return round(1.3 + 0.02 * k + 0.01 * (year - 2000), 4)
+
+
+def teen(k: int, year: int) -> float:
+    return round((20.0 + k) * (1 - 0.025 * (year - 2000)), 4)
+
+
+def wb_csv(headers: tuple[str, str, str, str]) -> str:
+    """The World Bank download layout: a few lines of notes, then one row per country and
+    series with a column per year (codes written in lower case here). ``headers``: the four
+    leading headers (World Bank: Country Name, Country Code, Indicator Name, Indicator Code)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Data Source", "World Development Indicators (synthetic test data)"])
+    w.writerow([])
+    w.writerow(["Last Updated Date", "2012-06-30"])
+    w.writerow([])
+    w.writerow([*headers, *map(str, YEARS)])
+    for k, (code, name) in enumerate(COUNTRIES):
+        for ind, f in ((FERT, fertility), (TEEN, teen)):
+            w.writerow([name, code.lower(), f"{ind} (label)", ind, *(f(k, y) for y in YEARS)])
+    return out.getvalue()
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "plantrack", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("place")
+    areas = tmp / "areas.csv"
+    areas.write_text("code,name\n" + "".join(f"{c},{n}\n" for c, n in COUNTRIES), "utf-8")
+    cfg = tmp / "europe.yaml"
+    proc = cli("new-config", "--name", "European fertility 2000-2011", "--areas", str(areas),
+               "--out", str(cfg), "--start", "2001", "--end", "2011", "--parent-code", "EUR",
+               "--parent-name", "Europe (20)")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = cfg.read_text(encoding="utf-8")
+    cut = text.index("  - id: plan.example")  # replace the example by the two indicators
+    cfg.write_text(text[:cut] + INDICATORS.lstrip("\n"), encoding="utf-8")
+    data = tmp / "API_wb.csv"
+    renamed = ("Economy label", "Economy ISO", "Series label", "Series")
+    data.write_text(wb_csv(renamed), encoding="utf-8")
+    return {"cfg": cfg, "data": data, "db": tmp / "europe.duckdb", "tmp": tmp}
+
+
+def test_check_config_warns_about_nothing_but_is_valid(place):
+    proc = cli("check-config", str(place["cfg"]))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 个指标" in proc.stdout and "21 个地区" in proc.stdout
+
+
+def test_unmapped_headers_are_refused_naming_the_map_option(place):
+    base = ("--config", str(place["cfg"]), "--db", str(place["db"]))
+    proc = cli(*base, "load", str(place["data"]), "--user", "t")
+    assert proc.returncode == 2 and "找不到表头" in proc.stderr and "--map" in proc.stderr
+    en = cli("--lang", "en", *base, "load", str(place["data"]), "--user", "t")
+    assert en.returncode == 2 and "No header row found in API_wb.csv" in en.stderr
+
+
+def test_world_bank_layout_loads_through_the_mapping_and_is_assessed(place):
+    base = ("--config", str(place["cfg"]), "--db", str(place["db"]))
+    mapping = "Economy ISO=area_code,Series=indicator_id"
+    proc = cli(*base, "load", str(place["data"]), "--user", "tester", "--map", mapping)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"新增 {20 * 2 * len(YEARS)} 个" in proc.stdout
+    proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "PRT", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["id"]: r for r in json.loads(proc.stdout)}
+    prt = rows[FERT]  # 1.55 ≥ 1.5 at the base, 1.4045 in 2008: no longer meets it
+    assert prt["baseline"] == {"value": 1.55, "period": "2000"}
+    assert (prt["verdict"], prt["light"], prt["cagr_class"]) == ("未保持", "red", "恶化")
+    assert prt["completion"] is None
+    t = rows[TEEN]  # −20 % from Portugal's own 20.0: target 16; 2008: 20 · 0.8 = 16 → met
+    assert t["target"]["value"] == pytest.approx(16.0) and t["verdict"] == "提前实现"
+    proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "ESP", "--json")
+    esp = {r["id"]: r for r in json.loads(proc.stdout)}[TEEN]
+    # Spain: base 21, target 16.8, 2008: 21 · 0.8 = 16.8 → met too; completion not reported
+    assert esp["target"]["value"] == pytest.approx(16.8) and esp["verdict"] == "提前实现"
+    proc = cli(*base, "assess", "--as-of", "2005-12-31", "--area", "ESP", "--json")
+    esp = {r["id"]: r for r in json.loads(proc.stdout)}
+    # fertility: base 1.32 → 1.37 in 2005, target 1.5: ρ = 0.05 / 0.18, τ = 5 / 11
+    assert esp[FERT]["completion"] == pytest.approx(0.05 / 0.18, abs=1e-6)
+    assert esp[FERT]["time_share"] == pytest.approx(5 / 11) and esp[FERT]["verdict"] == "滞后"
+    # the parent: median / mean of the 20 countries, no weight series
+    proc = cli(*base, "assess", "--as-of", "2011-12-31", "--json")
+    eur = {r["id"]: r for r in json.loads(proc.stdout)}
+    medians = sorted(fertility(k, 2011) for k in range(20))
+    assert eur[FERT]["latest"]["value"] == pytest.approx((medians[9] + medians[10]) / 2)
+    mean_teen = sum(teen(k, 2000) for k in range(20)) / 20
+    assert eur[TEEN]["baseline"]["value"] == pytest.approx(mean_teen)
+    assert eur[TEEN]["target"]["value"] == pytest.approx(mean_teen * 0.8)
+    assert eur[TEEN]["verdict"] == "已实现"  # 2011: 20 · (1 − 0.275) < 0.8 · base
+    # an as-of date inside the base year: cannot assess, with the reason
+    proc = cli(*base, "assess", "--as-of", "2000-06-30", "--area", "PRT", "--json")
+    early = {r["id"]: r for r in json.loads(proc.stdout)}[FERT]
+    assert early["verdict"] == "无法评估" and "基期" in early["reason"]
+
+
+def test_english_messages(place):
+    base = ("--lang", "en", "--config", str(place["cfg"]), "--db", str(place["db"]))
+    proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "PRT")
+    assert proc.returncode == 0, proc.stderr
+    assert "no longer met" in proc.stdout and "latest 1.40" in proc.stdout
+    proc = cli(*base, "load", str(place["data"]), "--user", "t", "--map",
+               "Economy ISO=area_code,Series=indicator_id")  # fmt: skip
+    assert proc.returncode == 1 and "is identical to stored batch #1" in proc.stderr
+    proc = cli(*base, "check-config", str(place["cfg"]))
+    assert proc.stdout.strip().endswith("valid — 1 plans, 2 indicators (0 milestones), 21 areas.")
+    bad = place["tmp"] / "bad.yaml"
+    bad.write_text(
+        place["cfg"].read_text(encoding="utf-8").replace("kind: target", "knd: target", 1)
+    )
+    proc = cli(*base, "check-config", str(bad))
+    assert proc.returncode == 2 and "The configuration file has errors:" in proc.stderr
+    assert "unknown key (misspelt?)" in proc.stderr and "required key missing" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = cli("--lang", "en", "--db", str(place["tmp"] / "none.duckdb"), "batches")
+    assert (
+        proc.returncode == 1 and "Database file" in proc.stderr and "does not exist" in proc.stderr
+    )
+
+
+def test_world_bank_headers_are_known_without_a_mapping(place, tmp_path):
+    """Country Name / Country Code / Indicator Name / Indicator Code and year columns: read as
+    they are (checked against a fresh database, nothing stored)."""
+    from plantrack.config import load_config
+    from plantrack.ingest.normalise import Vocabulary, normalise
+    from plantrack.ingest.read import read_table
+
+    vocab = Vocabulary(load_config(place["cfg"]))
+    data = wb_csv(("Country Name", "Country Code", "Indicator Name", "Indicator Code"))
+    table = read_table(data.encode("utf-8"), "API.csv", vocab.match_header)
+    assert table.header.layout == "years" and table.header.row == 4
+    rows = normalise(table, vocab).rows
+    assert len(rows) == 20 * 2 * len(YEARS) and rows["area_ok"].all() and rows["indicator_ok"].all()
+    first = rows.iloc[0]
+    assert (first["area"], first["period"], first["value"]) == ("PRT", "2000", 1.55)
+    assert (first["row"], first["value_col"], first["period_header"]) == (6, "E", "2000")
