@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PASSWORD, ROOT
 
 COUNTRIES = [
     ("PRT", "Portugal"), ("ESP", "Spain"), ("ITA", "Italy"), ("GRC", "Greece"),
@@ -78,8 +79,13 @@ def wb_csv(headers: tuple[str, str, str, str]) -> str:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PLANTRACK_PASSWORD": PASSWORD}
     return subprocess.run(
-        [sys.executable, "-m", "plantrack", *args], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "plantrack", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
 
 
@@ -96,6 +102,10 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     text = cfg.read_text(encoding="utf-8")
     cut = text.index("  - id: plan.example")  # replace the example by the two indicators
     cfg.write_text(text[:cut] + INDICATORS.lstrip("\n"), encoding="utf-8")
+    db = ("--config", str(cfg), "--db", str(tmp / "europe.duckdb"))
+    for user in ("tester",):
+        proc = cli(*db, "create-admin", user)
+        assert proc.returncode == 0, proc.stderr
     data = tmp / "API_wb.csv"
     renamed = ("Economy label", "Economy ISO", "Series label", "Series")
     data.write_text(wb_csv(renamed), encoding="utf-8")
@@ -110,9 +120,9 @@ def test_check_config_warns_about_nothing_but_is_valid(place):
 
 def test_unmapped_headers_are_refused_naming_the_map_option(place):
     base = ("--config", str(place["cfg"]), "--db", str(place["db"]))
-    proc = cli(*base, "load", str(place["data"]), "--user", "t")
+    proc = cli(*base, "load", str(place["data"]), "--user", "tester")
     assert proc.returncode == 2 and "找不到表头" in proc.stderr and "--map" in proc.stderr
-    en = cli("--lang", "en", *base, "load", str(place["data"]), "--user", "t")
+    en = cli("--lang", "en", *base, "load", str(place["data"]), "--user", "tester")
     assert en.returncode == 2 and "No header row found in API_wb.csv" in en.stderr
 
 
@@ -160,7 +170,7 @@ def test_english_messages(place):
     proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "PRT")
     assert proc.returncode == 0, proc.stderr
     assert "no longer met" in proc.stdout and "latest 1.40" in proc.stdout
-    proc = cli(*base, "load", str(place["data"]), "--user", "t", "--map",
+    proc = cli(*base, "load", str(place["data"]), "--user", "tester", "--map",
                "Economy ISO=area_code,Series=indicator_id")  # fmt: skip
     assert proc.returncode == 1 and "is identical to stored batch #1" in proc.stderr
     proc = cli(*base, "check-config", str(place["cfg"]))
