@@ -59,7 +59,7 @@ def demo_accounts() -> None:
         {"用户名": n, "密码": p, "角色": r, "部门": "、".join(d) or "—", "说明": f"示例账号 {dn}"}
         for n, dn, r, d, p in DEMO_ACCOUNTS
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="login.demo")
+    st.table(pd.DataFrame(rows).set_index("用户名"))  # plain HTML: readable, copyable
 
 
 def _oidc(ws: Workspace) -> None:
