@@ -123,7 +123,11 @@ def fill_demo(ws: Workspace) -> int:
     ws.store.ensure_schema(kind="demo")
     ws.store.mark_demo()
     from plantrack.auth.actor import Actor
-    from plantrack.auth.demo import create_demo_accounts
+    from plantrack.auth.demo import (
+        DEMO_APPROVED_THROUGH,
+        approve_demo_periods,
+        create_demo_accounts,
+    )
 
     system = Actor.system()
     df = demo.generate(ws.registry)
@@ -151,6 +155,14 @@ def fill_demo(ws: Workspace) -> int:
             recorded_at=demo.demo_revision_time(),
         )
     demo_tasks(ws)
+    past = df[[end.year <= DEMO_APPROVED_THROUGH for end in df["period_end"]]]
+    leads = ws.scope.leads
+    pairs = {
+        (d, p)
+        for i, p in set(zip(past["indicator"], past["period"], strict=True))
+        for d in leads.get(i, [])
+    }
+    approve_demo_periods(ws.store, pairs)
     create_demo_accounts(ws.store)
     return n
 

@@ -89,3 +89,28 @@ def test_axe_no_serious_violations(demo_ws: Workspace, tmp_path: Path, width: in
             assert tab.evaluate("document.activeElement.getAttribute('href')") == "#main"
             shot = ARTIFACTS / f"publish_{name.split('.')[0]}_{width}.png"
             tab.screenshot(path=str(shot), full_page=True)
+
+
+def test_only_approved_figures_are_published(demo_copy: Workspace, tmp_path: Path) -> None:
+    from plantrack.auth import periods as approval
+    from plantrack.auth.roles import Action
+    from tests.conftest import act_as
+
+    ws, ind = demo_copy, "fitness.regular_exercise_rate"
+
+    def site_periods(name: str) -> set[str]:
+        publish(ws, tmp_path / name, date(2024, 12, 31))
+        data = json.loads((tmp_path / name / "data" / "values.json").read_text("utf-8"))
+        for page in (tmp_path / name).glob("*.html"):
+            assert "示例数据（模拟，非官方统计）" in page.read_text("utf-8")
+        return {r["period"] for r in data if r["indicator"] == ind}
+
+    before = site_periods("before")
+    assert "2022Q4" in before and "2023Q4" not in before  # init-demo approved 2021–2022 only
+    admin = act_as(ws)
+    for dept in ws.scope.leads[ind]:
+        approval.change(ws.store, admin, Action.SUBMIT, dept, "2023Q4")
+    assert "2023Q4" not in site_periods("submitted")  # 已提交 is not 已审核
+    for dept in ws.scope.leads[ind]:
+        approval.change(ws.store, admin, Action.APPROVE, dept, "2023Q4")
+    assert "2023Q4" in site_periods("approved")

@@ -26,7 +26,10 @@ from plantrack.publish.svg import line_svg
 if TYPE_CHECKING:
     from plantrack.workspace import Workspace
 
-DEMO_MARK = "示例数据（模拟，非官方统计）：本站所有数值均为虚构，仅供演示。"
+DEMO_MARK = (
+    "示例数据（模拟，非官方统计）：本站所有数值均为虚构，仅供演示；"
+    "其中的“已审核”往期数据由示例数据生成器自动审核，并非真实审核。"
+)
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1a1a1a;
 background:#fff;line-height:1.6}
@@ -46,13 +49,10 @@ caption{text-align:left;font-weight:bold;padding:.3rem 0}
 
 
 def published_values(ws: Workspace) -> pd.DataFrame:
-    """The district figures the site may show.
-
-    APPROVAL FILTER: until the auth helper's approval/locking API is on main this publishes
-    the current figures; when it lands, keep only approved (locked) values here — this is the
-    only function that picks what goes public.
-    """
-    obs = ws.store.current(columns=["indicator", "area", "period", "period_end", "value"])
+    """The district figures the site may show: approved (已审核) department × periods only,
+    each at its revision as approved. The only function that picks what goes public."""
+    cols = ["indicator", "area", "period", "period_end", "value"]
+    obs = ws.store.current(columns=cols, approved_only=ws.scope)
     obs = obs[(obs["area"] == ws.district) & obs["indicator"].isin(list(ws.indicators))]
     return obs.sort_values(["indicator", "period_end"]).reset_index(drop=True)
 
