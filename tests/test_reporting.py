@@ -104,17 +104,25 @@ def test_due_days_from_the_settings_file(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_cli(empty_ws: Workspace, capsys: pytest.CaptureFixture) -> None:
     _load(empty_ws, "fitness.instructors", "2024Q1", "2024-03-31", datetime(2024, 4, 10, 9))
+    from plantrack.auth import periods as approval
+    from plantrack.auth.roles import Action
+    from tests.conftest import act_as
+
+    lead = empty_ws.scope.leads["fitness.instructors"][0]
+    approval.change(empty_ws.store, act_as(empty_ws), Action.SUBMIT, lead, "2024Q1")
     db = str(empty_ws.settings.db_path)
     code = main(["--db", db, "reporting", "--period", "2024Q1", "--as-of", "2024-05-01", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
+    states = {r["department"]: r["approval"] for r in data["summary"]}
+    assert states[lead] == "已提交" and set(states.values()) == {"草稿", "已提交"}
     assert data["period"] == "2024Q1" and data["departments_reported"] == 0
     assert data["departments"] == len(data["summary"]) > 5
     assert {i["status"] for i in data["items"]} == {rp.ON_TIME, rp.LATE}
     code = main(["--db", db, "reporting", "--period", "2024Q1", "--as-of", "2024-05-01"])
     out = capsys.readouterr().out
     assert code == 0 and "2024Q1 填报进度（截止日 2024-04-20" in out
-    assert "✖ 逾期未报 disabled.vocational_training" in out
+    assert "✖ 逾期未报 disabled.vocational_training" in out and "审核状态 已提交" in out
     assert main(["--db", db, "reporting", "--period", "2024Q5"]) == 2
     assert "请写成 2024Q1（季度）或 2024（年度）" in capsys.readouterr().err
 

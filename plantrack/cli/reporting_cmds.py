@@ -37,6 +37,13 @@ def reporting(args: argparse.Namespace) -> int:
             )
         items = items[items["department"] == args.dept]
     summary = rp.summarise(items)
+    from plantrack.auth.periods import statuses
+
+    steps = {(r["department"], r["period"]): r["status"] for r in statuses(ws.store)}
+    summary["approval"] = [  # 草稿 / 已提交 / 已审核 of each department × period
+        steps.get((d, p), "草稿")
+        for d, p in zip(summary["department"], summary["period"], strict=True)
+    ]
     done, total = rp.departments_reported(summary)
     if args.json:
         print_json(
@@ -57,7 +64,7 @@ def reporting(args: argparse.Namespace) -> int:
         print(
             f"{STATE_MARKS[r['state']]} {r['state']:<4} {r['department']:<14} 应报 {r['due']}，"
             f"已报 {r['reported']}（逾期报送 {r['late_reported']}），逾期未报 {r['late']}，"
-            f"待报 {r['pending']}"
+            f"待报 {r['pending']}；审核状态 {r['approval']}"
         )
         for it in items[items["department"] == r["department"]].to_dict("records"):
             if it["status"] in (rp.LATE, rp.PENDING):
