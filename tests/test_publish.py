@@ -114,3 +114,18 @@ def test_only_approved_figures_are_published(demo_copy: Workspace, tmp_path: Pat
     for dept in ws.scope.leads[ind]:
         approval.change(ws.store, admin, Action.APPROVE, dept, "2023Q4")
     assert "2023Q4" in site_periods("approved")
+
+
+def test_read_commands_need_no_login_and_write_nothing(
+    empty_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publish and remind only read the database: no --user, no password, nothing stored."""
+    import hashlib
+
+    monkeypatch.delenv("PLANTRACK_PASSWORD", raising=False)
+    db = empty_ws.settings.db_path
+    empty_ws.store.ensure_schema()
+    before = hashlib.sha256(Path(db).read_bytes()).hexdigest()
+    assert main(["--db", str(db), "publish", "--out", str(tmp_path / "s")]) == 0
+    assert main(["--db", str(db), "remind", "--as-of", "2024-04-10"]) == 0
+    assert hashlib.sha256(Path(db).read_bytes()).hexdigest() == before
