@@ -59,6 +59,7 @@ class Plan(Strict):
     name: str = Field(description="规划名称 Full name as published")
     name_en: str | None = Field(None, description="英文名称 English name")
     short_name: str = Field("", description="简称 Short name for screens (default: the name)")
+    short_name_en: str | None = Field(None, description="英文简称 English short name")
     doc_no: str = Field("", description="文号 Document number, e.g. 市中政办字〔2022〕2号")
     issuer: str = Field("", description="印发机关 Issuing body")
     issued: date = Field(
@@ -233,6 +234,11 @@ class Registry(Strict):
     indicators: list[Indicator] = Field(description="指标 Every indicator, target and milestone")
     validation: UploadChecks = Field(
         default=UploadChecks(), description="上报校验 Thresholds of the upload warnings"
+    )
+    names_en: dict[str, str] = Field(
+        default={},
+        description="英文名称表 English names of the departments and units the plans name "
+        "(牵头部门, 责任单位), for English screens; a name not listed is shown as written",
     )
     tasks_file: str | None = Field(
         None, description="任务清单 Path (relative to this file) of the task registry"
