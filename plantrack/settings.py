@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = ROOT / "indicators.yaml"
 DEMO_DB = ROOT / "data" / "demo.duckdb"
 UPLOADS = ROOT / "data" / "uploads"
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # default; PLANTRACK_MAX_UPLOAD_MB / max_upload_mb
+KEEP_REFUSED_DAYS = 30  # refused uploads kept this long (PLANTRACK_KEEP_REFUSED_DAYS) …
+KEEP_REFUSED_MB = 200  # … and within this total (PLANTRACK_KEEP_REFUSED_MB)
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,28 @@ def resolve(db: str | Path | None = None, config: str | Path | None = None) -> S
     if chosen:
         return Settings(cfg, Path(chosen), demo=False, uploads_dir=uploads)
     return Settings(cfg, DEMO_DB, demo=True, uploads_dir=uploads)
+
+
+def _number(env: str, key: str, default: float) -> float:
+    raw = os.environ.get(env)
+    if raw is None:
+        raw = _settings_file().get(key)
+    try:
+        value = float(raw) if raw is not None and str(raw).strip() != "" else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_upload_bytes() -> int:
+    """The upload size cap: ``PLANTRACK_MAX_UPLOAD_MB``, ``max_upload_mb`` in plantrack.toml,
+    or 50 MB. Files above it are refused before they are read."""
+    return int(
+        _number("PLANTRACK_MAX_UPLOAD_MB", "max_upload_mb", MAX_UPLOAD_BYTES / 2**20) * 2**20
+    )
+
+
+def keep_refused() -> tuple[float, float]:
+    """(days, MB): how long and how much of refused uploads are kept for support."""
+    days = _number("PLANTRACK_KEEP_REFUSED_DAYS", "keep_refused_days", KEEP_REFUSED_DAYS)
+    return days, _number("PLANTRACK_KEEP_REFUSED_MB", "keep_refused_mb", KEEP_REFUSED_MB)

@@ -1,8 +1,9 @@
 """The upload pipeline shared by the CLI and the page: read → normalise → validate → load.
 
-:func:`check` reads and validates a file without writing to the database (the file itself
-is kept under ``uploads_dir``); :func:`load` stores a checked file in one transaction, or
-refuses with the reason. great-expectations is imported inside :func:`check`, never when
+:func:`check` reads and validates a file without writing to the database; :func:`load`
+stores a checked file in one transaction, or refuses with the reason. The file is kept
+under ``uploads_dir`` when it is loaded; a refused or unreadable one under
+``uploads_dir/refused`` for a limited time and space (:func:`plantrack.ingest.files.cleanup`). great-expectations is imported inside :func:`check`, never when
 this module is imported.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from plantrack import settings as plantrack_settings
@@ -21,8 +23,10 @@ from plantrack.auth.actor import Actor
 from plantrack.ingest import files
 from plantrack.ingest.files import FileRejected
 from plantrack.ingest.normalise import Vocabulary, normalise
+from plantrack.ingest.precision import same_values, tolerances
 from plantrack.ingest.read import read_table
 from plantrack.ingest.report import Problem, Report
+from plantrack.periods import parse_period
 from plantrack.store import LoadSummary, StoreError
 from plantrack.store.store import SEEN_COLUMN, StaleCheckError
 from plantrack.workspace import Workspace
@@ -45,6 +49,7 @@ class UploadResult:
     timings: dict[str, float] = field(default_factory=dict)
     summary: LoadSummary | None = None
     message: str = ""
+    data: bytes | None = field(default=None, repr=False)  # kept only once the file is loaded
 
     @property
     def exit_code(self) -> int:
@@ -60,6 +65,7 @@ class UploadResult:
                 "new": s.new,
                 "revised": s.revised,
                 "unchanged": s.unchanged,
+                "noted": getattr(s, "noted", 0),
             }
         return out
 
@@ -72,7 +78,7 @@ class UploadResult:
 
 
 def _limit() -> int:
-    return plantrack_settings.MAX_UPLOAD_BYTES
+    return plantrack_settings.max_upload_bytes()
 
 
 def _file_problem(name: str, code: str, message: str) -> Problem:
@@ -117,8 +123,7 @@ def check(
     result = UploadResult(name, Report(name), "invalid", digest, size)
     try:
         files.check_size(size, name, limit or _limit())
-        if keep:
-            files.keep(ws.settings.uploads_dir, data, digest, name)
+        result.data = data
         say("正在读取文件…")
         vocab = Vocabulary(ws.registry)
         table = read_table(data, name, vocab.match_header, mapping)
@@ -128,14 +133,18 @@ def check(
         norm = normalise(table, vocab)
         result.timings["normalise"] = time.perf_counter() - t1
     except FileRejected as exc:
-        if keep and exc.code == "too_large":
-            files.keep(ws.settings.uploads_dir, None, digest, name)
         result.report.add([_file_problem(name, exc.code, str(exc))])
         return _finish(ws, result, "unreadable", user, keep)
     result.layout, result.rows = norm.layout, norm.rows
     result.report.rows, result.report.sheet = len(norm.rows), norm.sheet
+    result.report.blank_rows = norm.unfilled
     if norm.rows.empty:
         msg = f"文件 {name} 只有表头，没有数据行。请在表头下方填写数据后重新上传。"
+        if norm.unfilled:
+            msg = (
+                f"文件 {name} 的 {norm.unfilled:,} 行都没有填写数值（未填写的行已跳过）。"
+                "请在“数值”列填写本期数据后重新上传。"
+            )
         result.report.add([_file_problem(name, "no_rows", msg)])
         return _finish(ws, result, "invalid", user, keep)
     try:
@@ -148,7 +157,9 @@ def check(
             result.report.add([_file_problem(name, "same_file", msg)])
             return _finish(ws, result, "invalid", user, keep)
         say(f"正在检查 {len(norm.rows):,} 行数据…")
-        _validate(ws, result, today or date.today())
+        _validate(ws, result, today or date.today(), norm.meta.get("报告期"))
+        if norm.external_links:
+            result.report.add([_external_links(name, norm.external_links)])
     except StoreError as exc:
         result.report.add([_file_problem(name, "store", str(exc))])
         return _finish(ws, result, "invalid", user, keep)
@@ -162,7 +173,33 @@ def check(
     return _finish(ws, result, "valid" if result.report.ok else "invalid", user, keep)
 
 
-def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
+def _external_links(name: str, n: int) -> Problem:
+    return Problem(
+        "warning",
+        "external_link",
+        f"文件 {name} 含有 {n} 个指向其他工作簿的外部链接，单元格里是 Excel 保存时缓存的结果，"
+        "不一定是填报的数字。请断开链接（数据 → 编辑链接 → 断开链接）后重新上传；"
+        "如确认无误，请说明原因。",
+        name,
+    )
+
+
+def _snap(rows: pd.DataFrame, current: pd.DataFrame, precision: dict[str, int]) -> None:
+    """A value equal to the stored one at the indicator's precision takes the stored value
+    exactly, so floating noise (6.4860000000000015 for 6.486) is not a revision."""
+    if current.empty or rows.empty:
+        return
+    stored = current.set_index(KEY)["value"]
+    keys = pd.MultiIndex.from_frame(rows[KEY].astype(object))
+    old = stored.reindex(keys).to_numpy(dtype=float)
+    new = rows["value"].to_numpy(dtype=float)
+    tol = tolerances(rows["indicator"], precision)
+    snap = same_values(old, new, tol) & ~np.isnan(old) & (old != new)
+    if snap.any():
+        rows.loc[snap, "value"] = old[snap]
+
+
+def _validate(ws: Workspace, result: UploadResult, today: date, header_period=None) -> None:
     t = time.perf_counter()
     from validation.run import validate  # imports great-expectations (seconds, once)
 
@@ -178,6 +215,9 @@ def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
     # one read: the values the checks compare with and the revisions load() will insist on
     latest = ws.store.current(indicators=sorted(wanted), with_deleted=True)
     current = latest[~latest["deleted"].astype(bool)].drop(columns="deleted")
+    precision = {i: ind.precision for i, ind in ws.indicators.items()}
+    _snap(rows, current, precision)
+    header = parse_period(header_period) if header_period else None
     ctx = Context(
         file=result.file,
         indicators=ws.indicators,
@@ -188,8 +228,10 @@ def _validate(ws: Workspace, result: UploadResult, today: date) -> None:
         today=today,
         current=current.reset_index(drop=True),
         settings=ws.registry.validation.model_dump(),
+        header_period=str(header) if header else None,
     )
-    result.report.add(validate(rows, ctx, spec_from_registry(ws.registry, today)))
+    found, totals = validate(rows, ctx, spec_from_registry(ws.registry, today))
+    result.report.add(found, {**totals, **ctx.totals})
     seen = latest.set_index(KEY)["revision"]
     keys = pd.MultiIndex.from_frame(rows[KEY].astype(object))
     rows[SEEN_COLUMN] = pd.array(seen.reindex(keys).to_numpy(), dtype="Int64")
@@ -203,27 +245,34 @@ def _finish(
     r = result.report
     if outcome == "unreadable":
         result.message = r.errors[0].message if r.errors else f"文件 {result.file} 无法读取。"
-    elif outcome == "invalid" and len(r.errors) == 1 and r.errors[0].row is None:
+    elif outcome == "invalid" and r.n_errors == 1 and r.errors[0].row is None:
         result.message = r.errors[0].message
     elif outcome == "invalid":
         result.message = (
-            f"文件 {result.file} 有 {len(r.errors)} 个错误，未入库。请按提示修改后重新上传。"
+            f"文件 {result.file} 有 {r.n_errors:,} 个错误，未入库。请按提示修改后重新上传。"
         )
     else:
-        extra = f"，{len(r.warnings)} 个警告需确认并说明原因" if r.warnings else ""
-        result.message = f"文件 {result.file} 检查通过：{r.rows} 行数据{extra}。"
-    if keep and result.sha256:
-        files.record_attempt(
-            ws.settings.uploads_dir,
-            result.sha256,
-            result.file,
-            result.size,
-            user,
-            {"valid": "checked"}.get(outcome, outcome),
-            errors=len(r.errors),
-            warnings=len(r.warnings),
-        )
+        extra = f"，{r.n_warnings:,} 个警告需确认并说明原因" if r.n_warnings else ""
+        blank = f"（另有 {r.blank_rows:,} 行未填写数值，已跳过）" if r.blank_rows else ""
+        result.message = f"文件 {result.file} 检查通过：{r.rows:,} 行数据{blank}{extra}。"
+    if keep and result.sha256 and outcome != "valid":
+        _keep_refused(ws, result, user, outcome, errors=r.n_errors, warnings=r.n_warnings)
     return result
+
+
+def _keep_refused(ws: Workspace, result: UploadResult, user: str | None, outcome: str, **extra):
+    """Keep a refused or unreadable file for support, within the configured days and MB."""
+    assert result.sha256
+    folder = files.refused_dir(ws.settings.uploads_dir)
+    try:
+        files.keep(folder, result.data, result.sha256, result.file)
+        files.record_attempt(
+            folder, result.sha256, result.file, result.size, user, outcome, **extra
+        )
+        days, max_mb = plantrack_settings.keep_refused()
+        files.cleanup(ws.settings.uploads_dir, days, max_mb)
+    except OSError:  # keeping a copy for support must never block the user
+        pass
 
 
 def load(
@@ -248,9 +297,9 @@ def load(
         result.summary = None
     elif result.outcome not in ("valid", "refused") or not r.ok:  # "refused" may be retried
         refusal = result.message or f"文件 {result.file} 未通过检查，未入库。"
-    elif r.warnings and not (accept_warnings and reason):
+    elif r.n_warnings and not (accept_warnings and reason):
         refusal = (
-            f"文件 {result.file} 有 {len(r.warnings)} 个警告，未入库。核实无误后请确认警告"
+            f"文件 {result.file} 有 {r.n_warnings:,} 个警告，未入库。核实无误后请确认警告"
             '并填写原因（命令行：--accept-warnings --reason "原因"）。'
         )
     if refusal is None:
@@ -286,13 +335,17 @@ def load(
         s = result.summary
         assert s is not None
         result.outcome = "loaded"
+        n_noted = getattr(s, "noted", 0)
+        noted = f"，备注更新 {n_noted} 个" if n_noted else ""
         result.message = (
-            f"文件 {result.file} 已入库（批次 #{s.batch_id}）：新增 {s.new} 个，修订 {s.revised} 个，"
-            f"未变 {s.unchanged} 个。"
+            f"文件 {result.file} 已入库（批次 #{s.batch_id}）：新增 {s.new} 个，修订 {s.revised} 个"
+            f"{noted}，未变 {s.unchanged} 个。"
         )
-    if keep and result.sha256:
+    if keep and result.sha256 and result.outcome == "loaded":
+        folder = ws.settings.uploads_dir
+        files.keep(folder, result.data, result.sha256, result.file)
         files.record_attempt(
-            ws.settings.uploads_dir,
+            folder,
             result.sha256,
             result.file,
             result.size,
@@ -302,4 +355,6 @@ def load(
             reason=reason,
             message=result.message,
         )
+    elif keep and result.sha256:
+        _keep_refused(ws, result, actor.name, result.outcome, reason=reason, message=result.message)
     return result

@@ -155,10 +155,9 @@ def test_file_over_the_size_limit(demo_copy, monkeypatch):
     assert result.outcome == "unreadable"
     msg = result.report.errors[0].text
     assert "big.csv" in msg and "超过上传上限 50 MB" in msg
-    side = next((demo_copy.settings.uploads_dir / result.sha256[:2]).glob("*.json"))
-    assert not (
-        demo_copy.settings.uploads_dir / result.sha256[:2] / f"{result.sha256}.csv"
-    ).exists()
+    refused = demo_copy.settings.uploads_dir / "refused" / result.sha256[:2]
+    side = next(refused.glob("*.json"))
+    assert not (refused / f"{result.sha256}.csv").exists()
     assert side.exists()  # recorded, but the oversized bytes are not kept
     monkeypatch.setattr(settings, "MAX_UPLOAD_BYTES", 100)  # the limit is read when checking
     small = upload.check(demo_copy, csv_bytes([row()]), "s.csv")

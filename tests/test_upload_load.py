@@ -21,9 +21,9 @@ def ws(empty_ws):
     return empty_ws
 
 
-def kept(ws, result) -> tuple[Path, dict]:
+def kept(ws, result, sub: str = "") -> tuple[Path, dict]:
     sha = result.sha256
-    folder = Path(ws.settings.uploads_dir) / sha[:2]
+    folder = Path(ws.settings.uploads_dir) / sub / sha[:2]
     data = next(p for p in folder.iterdir() if p.name.startswith(sha) and p.suffix != ".json")
     return data, json.loads((folder / f"{sha}.json").read_text(encoding="utf-8"))
 
@@ -43,7 +43,7 @@ def test_load_new_then_same_file_refused(ws):
     assert batch["sha256"] == r.sha256 and batch["file_name"] == "q1.csv"
     path, side = kept(ws, r)
     assert path.read_bytes() == data and path.name == f"{r.sha256}.csv"
-    assert [a["outcome"] for a in side["attempts"]] == ["checked", "loaded"]
+    assert [a["outcome"] for a in side["attempts"]] == ["loaded"]  # a check keeps nothing
     assert side["attempts"][-1]["user"] == "张三" and side["attempts"][-1]["batch"] == s.batch_id
 
     before = snapshot(ws)
@@ -96,7 +96,8 @@ def test_rollback_restores_the_earlier_values(ws):
 
 def test_rejected_files_are_kept_with_their_outcome(ws):
     r = upload.check(ws, csv_bytes([row(value="abc")]), "bad.csv", user="王五")
-    path, side = kept(ws, r)
+    assert not (Path(ws.settings.uploads_dir) / r.sha256[:2]).exists()  # not among loaded
+    path, side = kept(ws, r, "refused")
     assert path.exists()
     assert side["attempts"][0]["outcome"] == "invalid" and side["attempts"][0]["errors"] == 1
 

@@ -44,23 +44,35 @@ def test_importing_the_upload_path_does_not_import_great_expectations():
 
 
 def test_suite_is_built_from_the_config():
-    from validation.suite import build_suite, spec_from_registry
+    """Compound rules in great-expectations; single-column rules as pandas masks."""
+    import pandas as pd
+
+    from validation.suite import build_suite, simple_masks, spec_from_registry
 
     reg = load_config(CONFIG)
-    suite = build_suite(spec_from_registry(reg, TODAY), "t")
+    spec = spec_from_registry(reg, TODAY)
+    suite = build_suite(spec, "t")
     kinds = {e.expectation_type for e in suite.expectations}
     assert {
         "expect_column_values_to_be_in_set",
-        "expect_column_values_to_not_be_in_set",
-        "expect_column_values_to_not_be_null",
-        "expect_column_values_to_be_between",
         "expect_column_pair_values_a_to_be_greater_than_b",
         "expect_compound_columns_to_be_unique",
     } <= kinds
-    area_set = next(e for e in suite.expectations if getattr(e, "column", None) == "area").value_set
-    assert set(area_set) == {DISTRICT, *STREETS}
     codes = {e.meta["code"] for e in suite.expectations}
-    assert {"unknown_indicator", "not_uploadable", "out_of_range", "duplicate"} <= codes
+    assert {"outside_plan", "frequency", "out_of_range", "duplicate"} <= codes
+    assert set(spec.areas) == {DISTRICT, *STREETS}
+    rows = pd.DataFrame(
+        {
+            "indicator": ["fitness.instructors", "nope"],
+            "area": [DISTRICT, "火星"],
+            "period": ["2024Q1", None],
+            "period_idx": [8096.0, float("nan")],
+            "value": [1.0, float("nan")],
+        }
+    )
+    masks = simple_masks(rows, spec)
+    for code in ("unknown_indicator", "unknown_area", "bad_period", "no_value"):
+        assert masks[code].tolist() == [False, True], code
 
 
 def test_a_consistent_file_passes(ws):
@@ -79,7 +91,7 @@ def test_a_consistent_file_passes(ws):
         (row(period="2031Q1"), "future_period", "F", "报告期", "2031Q1"),
         (row(period="2018"), "outside_plan", "F", "报告期", "2020（基期）至 2025"),
         (row(value="十二"), "no_value", "G", "数值", "“十二”不是数字"),
-        (row(value=""), "no_value", "G", "数值", "未填写数值"),
+        (row(value="", note="待核"), "no_value", "G", "数值", "未填写数值"),
         (row(value=-3), "out_of_range", "G", "数值", "不能为负数"),
         (
             row(indicator="fitness.regular_exercise_rate", value=140),
@@ -125,10 +137,8 @@ def test_each_error_names_row_column_value_and_fix(ws, bad, code, col, header, n
 def test_duplicates_point_at_each_other(ws):
     r = check(ws, [row(value=1), row(area="杆石桥"), row(value=2)])
     dups = [p for p in r.report.errors if p.code == "duplicate"]
-    assert [(p.row, p.message[:9]) for p in dups] == [
-        (4, "与第 6 行的指标"),
-        (6, "与第 4 行的指标"),
-    ]
+    # one problem per group of duplicates, at its first row, naming the others
+    assert [(p.row, p.message[:9]) for p in dups] == [(4, "与第 6 行的指标")]
 
 
 def test_percentage_written_as_fraction_is_a_warning(ws):
@@ -200,7 +210,7 @@ def test_robust_z_score_flags_a_value_far_from_a_steady_series(ws):
     steady = [100, 101, 99, 100, 102, 100]
     periods = ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"]
     rows = [row(period=p, value=v) for p, v in zip(periods, steady, strict=True)]
-    first = upload.check(ws, csv_bytes(rows), "s.csv", today=TODAY)
+    first = upload.check(ws, csv_bytes(rows, block=False), "s.csv", today=TODAY)
     assert upload.load(ws, first, actor=act_as(ws)).outcome == "loaded"
     r = check(ws, [row(period="2024Q3", value=140)])  # +40 %: below the ratio limit
     p = only(r, "warning")
@@ -227,5 +237,8 @@ def test_rollup_gap_matches_periods_by_their_end(ws):
     rates = [["fitness.regular_exercise_rate", "", "", c, "", "2024Q4", 40.0, ""] for c in STREETS]
     ok = [["fitness.regular_exercise_rate", "", "", DISTRICT, "", "2024", 40.0, ""]]
     bad = [["fitness.regular_exercise_rate", "", "", DISTRICT, "", "2024", 45.0, ""]]
-    assert not check(ws, pop + rates + ok).report.warnings
-    assert only(check(ws, pop + rates + bad), "warning").code == "rollup"
+    # an annual period for a quarterly indicator is itself a warning (issue #11)
+    codes = [p.code for p in check(ws, pop + rates + ok).report.warnings]
+    assert codes == ["annual_period"]
+    codes = sorted(p.code for p in check(ws, pop + rates + bad).report.warnings)
+    assert codes == ["annual_period", "rollup"]

@@ -39,11 +39,20 @@ def instructors(period="2024Q1", base=10.0, district=None) -> list[list]:
     return rows
 
 
+def block_for(rows: list[list]) -> list[list]:
+    """The header block, its 报告期 the rows' most common period (as a filled template)."""
+    periods = [r[5] for r in rows if len(r) == 8 and isinstance(r[5], str) and r[5]]
+    if not periods:
+        return BLOCK
+    common = max(dict.fromkeys(periods), key=periods.count)
+    return [[*BLOCK[0][:5], common]]
+
+
 def csv_bytes(rows: list[list], encoding="utf-8", header=LONG, block=True) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     if block:
-        w.writerows(BLOCK)
+        w.writerows(block_for(rows))
         w.writerow([])
     if header:
         w.writerow(header)
@@ -68,7 +77,7 @@ def xlsx_bytes(
         ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + len(header) - 1)
         r += 1
     if block:
-        for line in BLOCK:
+        for line in block_for(rows):
             for k, v in enumerate(line):
                 ws.cell(row=r, column=c0 + k, value=v)
             r += 1

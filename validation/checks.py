@@ -17,11 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from plantrack.ingest.report import Problem
+from plantrack.ingest.precision import same_values, tolerances
+from plantrack.ingest.report import MAX_PER_KIND, Problem, clip
 from plantrack.periods import MONTHS_PER_YEAR, parse_period
 from validation.messages import Context, num, problem
 
-DEFAULTS = {"jump_ratio": 0.5, "robust_z": 3.5, "min_history": 5, "rollup_tolerance": 0.01}
+DEFAULTS = {
+    "jump_ratio": 0.5,
+    "robust_z": 3.5,
+    "min_history": 5,
+    "rollup_tolerance": 0.01,
+    "note_limit": 500,
+}
 KEY = ["indicator", "area", "period"]
 DEFAULT_WEIGHT = "common.population"
 
@@ -38,12 +45,69 @@ def warnings(clean: pd.DataFrame, rows: pd.DataFrame, ctx: Context) -> list[Prob
     )
     # a value equal to the stored one was accepted before: only changed values are judged
     old = stored[KEY + ["value"]].rename(columns={"value": "old"})
-    same = clean.merge(old, on=KEY, how="left")["old"].to_numpy() == clean["value"].to_numpy()
+    tol = tolerances(clean["indicator"], ctx.precision)
+    same = same_values(clean.merge(old, on=KEY, how="left")["old"], clean["value"], tol)
     changed = clean[~same]
     out = fractions(changed, ctx)
     out += revisions(clean, stored, ctx)
     out += jumps(changed, stored, history, ctx, limits)
     out += rollup_gaps(changed, clean, history, ctx, limits)
+    out += row_warnings(clean, ctx, limits)
+    return out
+
+
+def row_warnings(clean: pd.DataFrame, ctx: Context, limits: dict) -> list[Problem]:
+    """Silent problems a value check cannot see: each needs a confirmation with a reason."""
+    out: list[Problem] = []
+    if ctx.header_period and "period_col" in clean:
+        own = clean["period_col"].astype(str) != ""
+        period = clean["period"].astype(str)
+        # an annual figure of the header's year belongs to a quarterly file of that year,
+        # and a quarter of the year to an annual file
+        annual = clean["period_annual"].astype(bool) | (len(ctx.header_period) == 4)
+        same_year = annual & (period.str[:4] == ctx.header_period[:4])
+        hit = clean[own & clean["period"].notna() & (period != ctx.header_period) & ~same_year]
+        texts = [
+            f"本行报告期 {p} 与表头“报告期”{ctx.header_period} 不一致。请核对报告期；"
+            "如本行确属其他报告期，请确认并说明原因。"
+            for p in hit["period"]
+        ]
+        out += _warn(ctx, hit, "period_header", texts, "period")
+    quarterly = [i for i, ind in ctx.indicators.items() if ind.frequency == "quarter"]
+    hit = clean[clean["indicator"].isin(quarterly) & clean["period_annual"].astype(bool)]
+    texts = [
+        f"“{ctx.indicator_name(i)}”按季度报送，本行报告期却是年度 {p}。请改为季度（如 {p}Q4）；"
+        "如确为全年数，请确认并说明原因。"
+        for i, p in zip(hit["indicator"], hit["period"], strict=True)
+    ]
+    out += _warn(ctx, hit, "annual_period", texts, "period")
+    if "area_name_code" in clean:
+        named = clean["area_name_code"]
+        hit = clean[named.notna() & (named != clean["area"]) & (clean["area_col"] != "")]
+        hit = hit[hit["area_raw"] != hit["area_name_raw"]]
+        texts = [
+            f"地区代码 {clip(a)} 是“{ctx.area_name(a)}”，但同一行的地区名称写的是“{clip(n)}”"
+            f"（{ctx.area_name(c)}）。请核对代码和名称；数值将计入 {ctx.area_name(a)}。"
+            for a, n, c in zip(hit["area"], hit["area_name_raw"], named[hit.index], strict=True)
+        ]
+        out += _warn(ctx, hit, "area_name", texts, "area")
+    if "value_formula" in clean:
+        hit = clean[clean["value_formula"].astype(bool)]
+        texts = [
+            f"该单元格是公式，读取的是 Excel 保存时的计算结果 {num(v)}，不是填报的数字。"
+            "请把公式改为数值（复制后“选择性粘贴 → 数值”）；如确认无误，请说明原因。"
+            for v in hit["value"]
+        ]
+        out += _warn(ctx, hit, "formula", texts)
+    limit = int(limits["note_limit"])
+    notes = clean["note"].fillna("").astype(str)
+    hit = clean[notes.str.len() > limit]
+    texts = [
+        f"备注有 {len(n):,} 字，超过 {limit} 字的上限。请精简备注（详细说明可另附材料）；"
+        "如需保留，请确认并说明原因。"
+        for n in notes[hit.index]
+    ]
+    out += _warn(ctx, hit, "long_note", texts, "note")
     return out
 
 
@@ -60,10 +124,16 @@ def stored_values(current: pd.DataFrame | None) -> pd.DataFrame:
     return df[cols]
 
 
-def _warn(ctx: Context, recs: pd.DataFrame, code: str, texts: list[str]) -> list[Problem]:
+def _warn(
+    ctx: Context, recs: pd.DataFrame, code: str, texts: list[str], fld: str = "value"
+) -> list[Problem]:
+    """Warnings for the first :data:`MAX_PER_KIND` rows; the total goes to ``ctx.totals``."""
+    if len(recs) > MAX_PER_KIND:
+        ctx.totals[code] = ctx.totals.get(code, 0) + len(recs)
+    head = recs.head(MAX_PER_KIND).to_dict("records")
     return [
-        problem(ctx, rec, "warning", code, "value", text)
-        for rec, text in zip(recs.to_dict("records"), texts, strict=True)
+        problem(ctx, rec, "warning", code, fld, text)
+        for rec, text in zip(head, texts, strict=False)
     ]
 
 
@@ -82,7 +152,7 @@ def fractions(clean: pd.DataFrame, ctx: Context) -> list[Problem]:
 def revisions(clean: pd.DataFrame, stored: pd.DataFrame, ctx: Context) -> list[Problem]:
     old = stored[[*KEY, "value", "revision"]].rename(columns={"value": "old"})
     m = clean.merge(old, on=KEY, how="inner")
-    hit = m[m["value"] != m["old"]]
+    hit = m[~same_values(m["value"], m["old"], tolerances(m["indicator"], ctx.precision))]
     texts = [
         f"将修订已存储的数值：原为 {num(o)}（第 {int(r)} 版），本次为 {num(v)}。"
         "如属更正，请确认并填写更正原因。"

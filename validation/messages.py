@@ -7,15 +7,35 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from plantrack.config import Indicator, Plan
-from plantrack.ingest.report import Level, Problem
+from plantrack.ingest.report import Level, Problem, clip
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#错误",
+    }
+)
+
+
 def num(v: float | None) -> str:
+    """A number as shown in a message; huge ones in short form (1.2e+300, not 300 digits)."""
     if v is None or v != v:
         return "—"
+    if abs(v) >= 1e15 or (v != 0 and abs(v) < 1e-6):
+        return f"{v:.4g}"
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}"
 
 
@@ -32,6 +52,12 @@ class Context:
     today: date
     current: pd.DataFrame | None = None  # stored current values (indicator, area, …)
     settings: dict = field(default_factory=dict)
+    header_period: str | None = None  # the file's 报告期 in the header block, parsed
+    totals: dict[str, int] = field(default_factory=dict)  # code → count, when capped
+
+    @property
+    def precision(self) -> dict[str, int]:
+        return {i: ind.precision for i, ind in self.indicators.items()}
 
     def indicator_name(self, ind: str) -> str:
         return self.indicators[ind].name if ind in self.indicators else ind
@@ -67,7 +93,7 @@ def problem(ctx: Context, rec: dict, level: Level, code: str, fld: str, message:
 def error_message(ctx: Context, code: str, rec: dict, meta: dict) -> str:
     """The sentence for a failed expectation of the suite."""
     ind = ctx.indicators.get(rec.get("indicator") or "")
-    raw = {f: str(rec.get(f"{f}_raw") or "") for f in ("indicator", "area", "period", "value")}
+    raw = {f: clip(rec.get(f"{f}_raw") or "") for f in ("indicator", "area", "period", "value")}
     if code == "unknown_indicator":
         if not raw["indicator"]:
             return "未填写指标。请填写指标代码或指标名称（见模板的“指标代码”“指标名称”列）。"
@@ -111,7 +137,18 @@ def error_message(ctx: Context, code: str, rec: dict, meta: dict) -> str:
         )
     if code == "no_value":
         if not raw["value"]:
-            return "未填写数值。请填写数字；没有数据的行请整行删除。"
+            return "未填写数值（备注已填写）。请填写数字；没有数据的行请整行删除。"
+        full = str(rec.get("value_raw") or "")
+        if len(full) > 20 and full.strip().lstrip("+-").replace(".", "", 1).isdigit():
+            return (
+                f"数值是一个 {len(full.strip()):,} 位的数字（{full.strip()[:6]}…），超出可处理的范围。"
+                "请核对单位和数值后重新填写。"
+            )
+        if raw["value"].upper() in EXCEL_ERRORS:
+            return (
+                f"单元格是 Excel 错误值 {raw['value']}（公式计算出错，如除以零或引用失效），"
+                "不是数字。请修正公式或直接填写数值。"
+            )
         return (
             f"数值“{raw['value']}”不是数字。请只填写数字（如 41 或 1234.5），"
             "单位写在“单位”列，文字说明写在“备注”列。"
@@ -121,9 +158,20 @@ def error_message(ctx: Context, code: str, rec: dict, meta: dict) -> str:
         return _range_message(ind, rec.get("value"), r.min, r.max)
     if code == "duplicate":
         others = meta.get("others") or []
-        where = f"第 {'、'.join(str(r) for r in others)} 行" if others else "其他行"
-        return f"与{where}的指标、地区、报告期相同。同一指标同一地区同一报告期只能填一行，请删除重复的行。"
+        return duplicate_message(others, len(others))
     return f"未通过检查（{code}）。请核对这一行。"
+
+
+def duplicate_message(others: list[int], total: int) -> str:
+    """One sentence per group of duplicated rows: the first rows listed, the rest counted."""
+    shown = "、".join(str(r) for r in others)
+    if total > len(others):
+        where = f"第 {shown} 行等其他 {total:,} 行"
+    else:
+        where = f"第 {shown} 行" if others else "其他行"
+    return (
+        f"与{where}的指标、地区、报告期相同。同一指标同一地区同一报告期只能填一行，请删除重复的行。"
+    )
 
 
 def _range_message(ind: Indicator, v: float | None, lo: float | None, hi: float | None) -> str:

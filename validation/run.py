@@ -1,23 +1,49 @@
-"""Run the suite on the normalised rows and turn its results into :class:`Problem` s.
+"""Run the checks on the normalised rows and turn their results into :class:`Problem` s.
 
+Single-column rules are numpy masks (:func:`validation.suite.simple_masks`); the compound
+rules (plan period and valid range as column pairs, the annual-only row condition, unique
+keys) run in great-expectations on the rows that passed the simple ones, and
 ``unexpected_index_list`` (with ``rid`` as the index column) maps each failure back to its
-row and cell. Only the first problem per cell is kept (a 2031Q1 period is "not yet ended",
-not also "outside the plan"). Rows without errors then go through the cross-row checks of
-:mod:`validation.checks`, which give warnings.
+row. Only the first problem per cell is kept (a 2031Q1 period is "not yet ended", not also
+"outside the plan"), and only the first :data:`~plantrack.ingest.report.MAX_PER_KIND` of a
+kind are built as messages; the rest are counted. Duplicates are reported once per group.
+Rows without errors then go through the cross-row checks of :mod:`validation.checks`,
+which give warnings.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from plantrack.ingest.report import Problem
+from plantrack.ingest.report import MAX_PER_KIND, Problem
 from validation import checks
 from validation._gx import LOCK, context, gx
-from validation.messages import Context, error_message, problem
-from validation.suite import BOUND_COLUMNS, KEY, SuiteSpec, bound_columns, build_suite
+from validation.messages import Context, duplicate_message, error_message, problem
+from validation.suite import (
+    BOUND_COLUMNS,
+    KEY,
+    SuiteSpec,
+    bound_columns,
+    build_suite,
+    simple_masks,
+)
 
 GX_COLUMNS = ["rid", "indicator", "area", "period", "period_idx", "period_annual", "value"]
 _definitions: dict[SuiteSpec, object] = {}
+FIELD = {
+    "unknown_indicator": "indicator",
+    "not_uploadable": "value",
+    "unknown_area": "area",
+    "bad_period": "period",
+    "future_period": "period",
+    "outside_plan": "period",
+    "frequency": "period",
+    "no_value": "value",
+    "out_of_range": "value",
+    "duplicate": "value",
+}
+CODE_ORDER = list(FIELD)
 
 
 def _definition(spec: SuiteSpec):
@@ -32,11 +58,14 @@ def _definition(spec: SuiteSpec):
 
 
 def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]]]:
-    """(meta, failing rids) for every expectation that failed, in suite order."""
+    """(meta, failing rids) for every compound expectation that failed, in suite order."""
+    if rows.empty:
+        return []
     frame = rows[GX_COLUMNS].copy()
     for col in ("indicator", "area", "period"):
         frame[col] = frame[col].astype(object)
     frame[BOUND_COLUMNS] = bound_columns(frame["indicator"], spec)
+    _tolerate(frame, spec)
     with LOCK:
         result = _definition(spec).run(
             batch_parameters={"dataframe": frame},
@@ -54,63 +83,82 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
             continue
         rids = [int(d["rid"]) for d in r.result.get("unexpected_index_list") or []]
         failures.append((meta, rids))
-    rank: dict[str | None, int] = {c: i for i, c in enumerate(CODE_ORDER)}
-    failures.sort(key=lambda f: rank.get(f[0].get("code"), len(rank)))
     return failures
 
 
-CODE_ORDER = [
-    "internal",
-    "unknown_indicator",
-    "not_uploadable",
-    "unknown_area",
-    "bad_period",
-    "future_period",
-    "outside_plan",
-    "frequency",
-    "no_value",
-    "out_of_range",
-    "duplicate",
-]
+def _tolerate(frame: pd.DataFrame, spec: SuiteSpec) -> None:
+    """Widen each valid range by the indicator's rounding noise (100.0000001 % is 100 %)."""
+    tol = pd.Series(dict(spec.tolerance)).reindex(frame["indicator"].to_numpy()).to_numpy()
+    tol = np.nan_to_num(tol.astype(float), nan=0.0)
+    frame["value_min"] = frame["value_min"] - tol
+    frame["value_max"] = frame["value_max"] + tol
 
 
-def validate(rows: pd.DataFrame, ctx: Context, spec: SuiteSpec) -> list[Problem]:
-    """Errors from the suite, then warnings from the cross-row checks on the clean rows."""
+def validate(rows: pd.DataFrame, ctx: Context, spec: SuiteSpec) -> tuple[list[Problem], dict]:
+    """Errors (first ones of each kind, with the total count of each kind), then warnings
+    from the cross-row checks on the clean rows."""
     if rows.empty:
-        return []
+        return [], {}
+    n = len(rows)
+    masks = simple_masks(rows, spec)
+    simple_bad = np.zeros(n, dtype=bool)
+    for m in masks.values():
+        simple_bad |= m
+    position = pd.Series(np.arange(n), index=rows["rid"].to_numpy())
     problems: list[Problem] = []
-    seen: set[tuple[int, str]] = set()
-    for meta, rids in run_suite(rows, spec):
-        code, fld = meta.get("code", "?"), meta.get("field", "value")
+    totals: dict[str, int] = {}
+    for meta, rids in run_suite(rows[~simple_bad], spec):
+        code = meta.get("code", "?")
         if code == "internal":
-            problems.append(
-                Problem("error", "internal", _internal(meta), ctx.file, column=None, header=None)
-            )
+            problems.append(Problem("error", "internal", _internal(meta), ctx.file))
             continue
-        hit = rows.iloc[sorted(set(rids))] if rids else rows.iloc[[]]
-        others = _duplicate_rows(hit) if code == "duplicate" else {}
-        for rec in hit.to_dict("records"):
-            key = (int(rec["rid"]), fld)
-            if key in seen:
-                continue
-            seen.add(key)
-            m = {**meta, "others": others.get(int(rec["rid"]), [])}
-            problems.append(problem(ctx, rec, "error", code, fld, error_message(ctx, code, rec, m)))
-    bad = {rid for rid, _ in seen}
-    clean = rows[~rows["rid"].isin(bad)]
+        hit = np.zeros(n, dtype=bool)
+        hit[position.reindex(rids).dropna().to_numpy(dtype=int)] = True
+        masks[code] = masks[code] | hit if code in masks else hit
+    taken = {f: np.zeros(n, dtype=bool) for f in set(FIELD.values())}
+    for code in CODE_ORDER:
+        if code not in masks:
+            continue
+        fld = FIELD[code]
+        hit = masks[code] & ~taken[fld]
+        taken[fld] |= hit
+        if not hit.any():
+            continue
+        if code == "duplicate":
+            found, groups = _duplicates(ctx, rows[hit])
+            problems += found
+            totals[code] = groups
+            continue
+        totals[code] = int(hit.sum())
+        first = rows[hit].head(MAX_PER_KIND)
+        problems += [
+            problem(ctx, rec, "error", code, fld, error_message(ctx, code, rec, {}))
+            for rec in first.to_dict("records")
+        ]
+    bad = np.zeros(n, dtype=bool)
+    for m in taken.values():
+        bad |= m
     if not any(p.code == "internal" for p in problems):
-        problems.extend(checks.warnings(clean, rows, ctx))
-    return problems
+        problems.extend(checks.warnings(rows[~bad], rows, ctx))
+    return problems, totals
 
 
-def _duplicate_rows(hit: pd.DataFrame) -> dict[int, list[int]]:
-    """For each duplicated row, the sheet rows of the others with the same key."""
-    out: dict[int, list[int]] = {}
-    for _, group in hit.groupby(KEY, sort=False):
-        sheet_rows = group["row"].astype(int).tolist()
-        for rid, row in zip(group["rid"].astype(int), sheet_rows, strict=True):
-            out[rid] = sorted({r for r in sheet_rows if r != row})
-    return out
+def _duplicates(ctx: Context, hit: pd.DataFrame) -> tuple[list[Problem], int]:
+    """One problem per group of rows with the same key, at the group's first row."""
+    keys = hit[KEY].astype(object).fillna("")
+    group = keys.groupby(KEY, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    g_sorted = group[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+    sheet_rows = hit["row"].to_numpy(dtype=np.int64)[order]
+    out: list[Problem] = []
+    recs = hit.iloc[order[starts[:MAX_PER_KIND]]].to_dict("records")
+    ends = np.r_[starts[1:], len(order)]
+    for rec, a, b in zip(recs, starts, ends, strict=False):
+        others = sheet_rows[a + 1 : b]
+        msg = duplicate_message(others[:10].tolist(), len(others))
+        out.append(problem(ctx, rec, "error", "duplicate", "value", msg))
+    return out, len(starts)
 
 
 def _internal(meta: dict) -> str:

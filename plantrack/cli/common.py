@@ -24,9 +24,15 @@ class CliError(Exception):
 
 
 def workspace(args: argparse.Namespace, create: bool = False) -> Workspace:
-    """The workspace of ``--db`` / ``--config``. Only commands that write pass ``create``:
-    a read command given a missing database file fails instead of creating an empty one."""
-    return open_workspace(db=args.db, config=args.config, create=create)
+    """The workspace of ``--db`` / ``--config``. A missing database file is an error for
+    every command, writes included (a mistyped ``--db`` creates nothing); only ``init`` and
+    ``init-demo`` create one (:func:`new_workspace`). ``create`` is kept for callers."""
+    return open_workspace(db=args.db, config=args.config, create=False)
+
+
+def new_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace of ``--db``, creating the database file (``init`` / ``init-demo``)."""
+    return open_workspace(db=args.db, config=args.config, create=True)
 
 
 def parse_date(text: str) -> date:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from plantrack.cli.common import CliError, workspace
+from plantrack.cli.common import CliError, new_workspace
 from plantrack.config import load_config_with_warnings
 from plantrack.config.schema import schema_json
 from plantrack.settings import resolve
@@ -63,7 +63,7 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def init_demo(args: argparse.Namespace) -> int:
-    ws = workspace(args, create=True)
+    ws = new_workspace(args)
     if ws.store.counts()["observations"]:
         raise CliError(f"数据库 {ws.store.label} 已有数据；示例数据只写入空数据库。", 1)
     n = fill_demo(ws)

@@ -1,11 +1,12 @@
-"""batches, history, rollback."""
+"""batches, history, rollback; init, backup, restore, cleanup (the database file)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from plantrack.cli.auth_cmds import acting, add_user_args
-from plantrack.cli.common import CliError, print_json, workspace
+from plantrack.cli.common import CliError, new_workspace, print_json, workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +25,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_args(p, "管理员账号")
     p.add_argument("--reason", required=True, help="回滚原因")
     p.set_defaults(func=rollback)
+
+    p = sub.add_parser(
+        "init", help="新建空的正式数据库（唯一会创建数据库文件的命令，示例库用 init-demo）"
+    )
+    p.set_defaults(func=init)
+
+    p = sub.add_parser("backup", help="备份数据库（先检查文件完好）")
+    p.add_argument("--out", help="备份文件（默认 数据库所在文件夹/backups/名称-时间.duckdb）")
+    p.set_defaults(func=backup)
+
+    p = sub.add_parser("restore", help="用备份替换数据库（原文件另存为 .damaged-时间）")
+    p.add_argument("file", help="备份文件")
+    p.set_defaults(func=restore)
+
+    p = sub.add_parser("cleanup", help="删除超过保留天数或总量的被拒上传文件")
+    p.add_argument("--days", type=float, help="保留天数（默认 keep_refused_days，30）")
+    p.add_argument("--mb", type=float, help="保留总量 MB（默认 keep_refused_mb，200）")
+    p.set_defaults(func=cleanup)
 
 
 def batches(args: argparse.Namespace) -> int:
@@ -67,4 +86,56 @@ def rollback(args: argparse.Namespace) -> int:
     with acting(args, ws) as actor:
         s = ws.store.rollback(args.batch, actor=actor, reason=args.reason, scope=ws.scope)
     print(f"已回滚批次 {args.batch}：新批次 #{s.batch_id} 恢复了 {s.stored} 个数值。")
+    return 0
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from plantrack.settings import resolve
+
+    settings = resolve(args.db, args.config)
+    return settings.db_path
+
+
+def init(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if path.exists():
+        raise CliError(f"数据库文件 {path} 已存在，未做任何改动。", 1)
+    if not args.db:
+        from plantrack.settings import resolve
+
+        if resolve(None, args.config).demo:
+            raise CliError("请用 --db FILE（或 PLANTRACK_DB）指定要新建的正式数据库文件。", 2)
+    new_workspace(args)
+    print(f"已新建空的正式数据库 {path}。")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    from plantrack.store.duckdb_file import backup as backup_file
+
+    out = backup_file(_db_path(args), Path(args.out) if args.out else None)
+    print(f"已备份到 {out}（已检查完好）。")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from plantrack.store.duckdb_file import restore as restore_file
+
+    path = _db_path(args)
+    kept = restore_file(path, Path(args.file))
+    where = f"原文件已另存为 {kept}。" if kept else ""
+    print(f"已用 {args.file} 恢复数据库 {path}。{where}")
+    return 0
+
+
+def cleanup(args: argparse.Namespace) -> int:
+    from plantrack import settings
+    from plantrack.ingest.files import cleanup as clean_files
+
+    days, mb = settings.keep_refused()
+    folder = settings.resolve(args.db, args.config).uploads_dir
+    removed, freed = clean_files(folder, args.days or days, args.mb or mb)
+    print(
+        f"已删除 {removed} 个被拒上传文件，释放 {freed / 1024 / 1024:.1f} MB（{folder}/refused）。"
+    )
     return 0

@@ -1,8 +1,11 @@
-"""The uploaded bytes: size and zip-bomb checks, sha256, and keeping every file.
+"""The uploaded bytes: size and zip-bomb checks, sha256, and keeping files.
 
-Every upload is kept under ``uploads_dir`` by its sha256 (``ab/abcdef….xlsx``) with a JSON
-sidecar listing each attempt (name, user, time, outcome), rejected files too. A file over
-the size limit is not kept (only its sidecar), so the limit also bounds the disk used.
+A file that was loaded is kept under ``uploads_dir`` by its sha256 (``ab/abcdef….xlsx``)
+with a JSON sidecar listing each attempt (name, user, time, outcome). A file that was
+refused or could not be read is kept under ``uploads_dir/refused/`` for support, for
+``keep_refused_days`` and within ``keep_refused_mb`` in total (:func:`cleanup`, run after
+each refused file and by ``python -m plantrack cleanup``). A file that is only checked is
+not written at all; a file over the size limit never is (only its sidecar).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -58,17 +62,43 @@ def is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def check_zip(data: bytes, name: str) -> None:
-    """Refuse archives that unpack too large or too well (a zip bomb disguised as .xlsx).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 
-    The declared sizes are checked first; then every member is inflated in chunks, stopping
-    at the limit, because a crafted archive can declare false sizes.
-    """
-    bomb = FileRejected(
+
+def is_encrypted_ooxml(data: bytes) -> bool:
+    """A password-protected .xlsx is an OLE file with an ``EncryptionInfo`` stream."""
+    return data[:8] == OLE_MAGIC and _ENCRYPTED in data[: 1 << 20]
+
+
+@dataclass
+class XlsxInfo:
+    """What one streamed pass over an .xlsx found besides its cells (calamine reads those)."""
+
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name → member path
+    formulas: dict[str, set[str]] = field(default_factory=dict)  # member → cell refs
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)  # member → ref → #DIV/0!
+    external_links: int = 0
+
+    def for_sheet(self, sheet: str | None) -> tuple[set[str], dict[str, str]]:
+        member = self.sheets.get(sheet or "", "")
+        return self.formulas.get(member, set()), self.errors.get(member, {})
+
+
+def _bomb(name: str) -> FileRejected:
+    return FileRejected(
         "zip_bomb",
         f"文件 {name} 解压后过大（上限 {mb(MAX_UNZIPPED_BYTES)}，压缩比上限 {MAX_ZIP_RATIO}），"
         "疑似压缩炸弹，已拒收。请上传由模板填写的正常 Excel 文件。",
     )
+
+
+def inspect_xlsx(data: bytes, name: str) -> XlsxInfo:
+    """One pass over the archive, every member inflated in chunks under a running byte
+    budget (never ``zf.read()`` of a whole member: a crafted central directory can lie about
+    sizes). Refuses zip bombs and sheets whose used range is huge (a stray cell at
+    XFD1048576: the Excel reader would allocate the whole range), and records formula cells,
+    Excel error cells (``#DIV/0!``) and external links."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -76,21 +106,137 @@ def check_zip(data: bytes, name: str) -> None:
         raise not_a_table(name) from None
     declared = sum(i.file_size for i in infos)
     if declared > MAX_UNZIPPED_BYTES or _too_dense(declared, len(data)):
-        raise bomb
-    total = 0
+        raise _bomb(name)
+    info = XlsxInfo()
+    budget = [0]
+    texts: dict[str, bytes] = {}
     try:
-        for info in infos:
-            with zf.open(info) as fh:
-                while chunk := fh.read(1 << 20):
-                    total += len(chunk)
-                    if total > MAX_UNZIPPED_BYTES or _too_dense(total, len(data)):
-                        raise bomb
+        for member in infos:
+            fname = member.filename
+            if fname.startswith("xl/externalLinks/") and fname.endswith(".xml"):
+                info.external_links += 1
+            is_sheet = fname.startswith("xl/worksheets/") and fname.endswith(".xml")
+            if is_sheet:
+                _scan_sheet(zf, member, data, name, budget, info)
+            elif fname in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                texts[fname] = b"".join(_chunks(zf, member, data, name, budget, 4 << 20))
+            else:
+                for _ in _chunks(zf, member, data, name, budget):
+                    pass
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
         raise not_a_table(name) from None
     except RuntimeError:  # encrypted member
         raise FileRejected(
-            "not_table", f"文件 {name} 设有密码保护，无法读取。请取消密码后重新上传。"
+            "encrypted", f"文件 {name} 设有密码保护，无法读取。请取消密码后重新上传。"
         ) from None
+    info.sheets = _sheet_members(texts)
+    return info
+
+
+def _chunks(zf, member, data: bytes, name: str, budget: list[int], cap: int | None = None):
+    with zf.open(member) as fh:
+        got = 0
+        while chunk := fh.read(1 << 20):
+            budget[0] += len(chunk)
+            got += len(chunk)
+            if budget[0] > MAX_UNZIPPED_BYTES or _too_dense(budget[0], len(data)):
+                raise _bomb(name)
+            if cap is not None and got > cap:
+                raise not_a_table(name)
+            yield chunk
+
+
+_ERR_CELL = re.compile(
+    rb'<(?:\w+:)?c [^>]*?r="([A-Z]{1,3}\d+)"[^>]*?t="e"[^>]*>(?:(?!</(?:\w+:)?c>).){0,200}?<(?:\w+:)?v>([^<]*)<',
+    re.S,
+)
+_ERR_CELL2 = re.compile(
+    rb'<(?:\w+:)?c [^>]*?t="e"[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).){0,200}?<(?:\w+:)?v>([^<]*)<',
+    re.S,
+)
+_FORMULA = re.compile(
+    rb'<(?:\w+:)?c [^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).){0,200}?<(?:\w+:)?f[ >/]',
+    re.S,
+)
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+
+
+def _scan_sheet(zf, member, data: bytes, name: str, budget: list[int], info: XlsxInfo) -> None:
+    rows = cols = cells = 0
+    formulas: set[str] = set()
+    errors: dict[str, str] = {}
+    carry = b""
+    for chunk in _chunks(zf, member, data, name, budget):
+        buf = carry + chunk
+        cut = buf.rfind(b"</row>")
+        if cut < 0:
+            cut = max(buf.rfind(b":row>"), -1)
+        if cut < 0:
+            if len(buf) > 32 << 20:  # one row of over 32 MB is not a table
+                raise not_a_table(name)
+            carry = buf
+            continue
+        cut = buf.index(b">", cut) + 1
+        part, carry = buf[:cut], buf[cut:]
+        r, c, n = _scan_part(part, formulas, errors)
+        rows, cols, cells = max(rows, r), max(cols, c), cells + n
+        _check_range(rows, cols, cells, name)
+    r, c, n = _scan_part(carry, formulas, errors)
+    rows, cols, cells = max(rows, r), max(cols, c), cells + n
+    _check_range(rows, cols, cells, name)
+    if formulas:
+        info.formulas[member.filename] = formulas
+    if errors:
+        info.errors[member.filename] = errors
+
+
+def _scan_part(part: bytes, formulas: set[str], errors: dict[str, str]) -> tuple[int, int, int]:
+    rows = max((int(r) for r in _ROW_REF.findall(part)), default=0)
+    cols = max((column_index(c) for c in set(_WIDE_CELL.findall(part))), default=26)
+    cells = part.count(b"<c ") + part.count(b":c ")
+    if b"<f" in part or b":f>" in part or b":f " in part:
+        for ref in _FORMULA.findall(part):
+            if len(formulas) < 100_000:
+                formulas.add(ref.decode())
+    if b't="e"' in part:
+        for rx in (_ERR_CELL, _ERR_CELL2):
+            for ref, val in rx.findall(part):
+                if len(errors) < 100_000:
+                    errors[ref.decode()] = val.decode("utf-8", "replace")[:20]
+    return rows, cols, cells
+
+
+def _check_range(rows: int, cols: int, cells: int, name: str) -> None:
+    sparse = rows * cols > 1_000_000 and rows * cols > 50 * max(cells, 1)
+    if cols > MAX_COLUMNS or rows * cols > MAX_CELLS or sparse:
+        raise FileRejected(
+            "not_table",
+            f"文件 {name} 中工作表的使用范围过大（约 {rows:,} 行 × {cols:,} 列），"
+            "可能含有远处的空白格式或单元格。请只保留填报表（删除多余的行列）后另存再上传。",
+        )
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_SHEET2 = re.compile(rb'<(?:\w+:)?sheet [^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"')
+_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+_REL2 = re.compile(rb'<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+
+
+def _sheet_members(texts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name → worksheet member path, from workbook.xml and its relationships."""
+    import html
+
+    book, rels = texts.get("xl/workbook.xml", b""), texts.get("xl/_rels/workbook.xml.rels", b"")
+    targets = dict(_REL.findall(rels)) | {i: t for t, i in _REL2.findall(rels)}
+    pairs = _SHEET.findall(book) + [(n, i) for i, n in _SHEET2.findall(book)]
+    out: dict[str, str] = {}
+    for sheet_name, rid in pairs:
+        target = targets.get(rid, b"").decode("utf-8", "replace")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[html.unescape(sheet_name.decode("utf-8", "replace"))] = path
+    return out
 
 
 def _too_dense(unzipped: int, zipped: int) -> bool:
@@ -105,32 +251,50 @@ def column_index(letters: bytes) -> int:
     return n
 
 
-def check_extent(data: bytes, name: str) -> None:
-    """Refuse a sheet whose used range is huge (a stray cell at XFD1048576 in a tiny file):
-    the Excel reader allocates the whole range and would exhaust memory."""
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    for info in zf.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        xml = zf.read(info)
-        rows = max((int(r) for r in _ROW_REF.findall(xml)), default=0)
-        cols = max((column_index(c) for c in set(_WIDE_CELL.findall(xml))), default=26)
-        cells = xml.count(b"<c ") + xml.count(b":c ")
-        sparse = rows * cols > 1_000_000 and rows * cols > 50 * max(cells, 1)
-        if cols > MAX_COLUMNS or rows * cols > MAX_CELLS or sparse:
-            raise FileRejected(
-                "not_table",
-                f"文件 {name} 中工作表的使用范围过大（约 {rows:,} 行 × {cols:,} 列），"
-                "可能含有远处的空白格式或单元格。请只保留填报表（删除多余的行列）后另存再上传。",
-            )
-
-
 def not_a_table(name: str) -> FileRejected:
     return FileRejected(
         "not_table",
         f"文件 {name} 不是可读取的表格（既不是 .xlsx 也不是 CSV 文本）。"
         "请用 Excel 另存为 .xlsx 或 CSV（UTF-8）后重新上传；不支持 .xls、PDF、图片。",
     )
+
+
+REFUSED = "refused"
+
+
+def refused_dir(uploads_dir: Path) -> Path:
+    return Path(uploads_dir) / REFUSED
+
+
+def cleanup(
+    uploads_dir: Path, days: float, max_mb: float, now: float | None = None
+) -> tuple[int, int]:
+    """Delete refused files older than ``days``, then the oldest until the rest fit in
+    ``max_mb``. Returns (files removed, bytes freed). Loaded files are never touched."""
+    import time as _time
+
+    folder = refused_dir(uploads_dir)
+    if not folder.is_dir():
+        return 0, 0
+    now = _time.time() if now is None else now
+    entries = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            entries.append((st.st_mtime, st.st_size, path))
+    entries.sort()
+    removed = freed = 0
+    total = sum(size for _, size, _ in entries)
+    limit = max_mb * 1024 * 1024
+    for mtime, size, path in entries:
+        if now - mtime <= days * 86400 and total <= limit:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed, freed, total = removed + 1, freed + size, total - size
+    return removed, freed
 
 
 def kept_path(uploads_dir: Path, digest: str, name: str) -> Path:

@@ -8,6 +8,7 @@ validation suite can name them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from plantrack.periods import Period, as_frequency, parse_period
 FIELDS = ("indicator", "area", "period", "value", "note")
 _SPACES = r"[\s\u3000\xa0]+"
 _NUMBER_NOISE = r"[\s\u3000\xa0,，']+"
+_FOOTER = re.compile(r"[:：]|^注|^说明|^填表")
 
 
 def text_key(value: object) -> str:
@@ -65,6 +67,8 @@ class Normalised:
     meta: dict[str, str]
     sheet: str | None
     skipped_totals: int = 0
+    unfilled: int = 0  # template rows left without a value (a partly filled template)
+    external_links: int = 0
 
 
 def normalise(table: RawTable, vocab: Vocabulary) -> Normalised:
@@ -73,11 +77,19 @@ def normalise(table: RawTable, vocab: Vocabulary) -> Normalised:
     ``<field>_header`` naming the cell to fix."""
     body = table.body
     layout = {"long": _long, "years": _years}.get(table.header.layout, _wide)
-    rows, totals = layout(table, body)
+    parts = layout(table, body)
+    rows, totals = parts[0], parts[1]
+    unfilled = parts[2] if len(parts) > 2 else 0
     rows = rows.reset_index(drop=True)
     rows.insert(0, "rid", np.arange(len(rows), dtype=np.int64))
     _resolve(rows, vocab)
-    return Normalised(table.file, table.header.layout, rows, table.meta, table.sheet, totals)
+    rows["value_formula"] = False
+    if table.formulas and len(rows):
+        refs = rows["value_col"].astype(str) + rows["row"].astype(str)
+        rows["value_formula"] = refs.isin(table.formulas).to_numpy()
+    out = Normalised(table.file, table.header.layout, rows, table.meta, table.sheet, totals)
+    out.unfilled, out.external_links = unfilled, table.external_links
+    return out
 
 
 def map_unique(series: pd.Series, func) -> np.ndarray:
@@ -113,7 +125,7 @@ def _place(rows: pd.DataFrame, fld: str, col: int | None, header: str) -> None:
     rows[f"{fld}_header"] = header
 
 
-def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     h = table.header
     out = pd.DataFrame(index=body.index)
     out["row"] = body.index.to_numpy() + 1
@@ -159,19 +171,28 @@ def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         TOTAL_WORDS
     )
     footer = _footer_rows(body) & value_blank
-    keep = ~(blank | total | footer)
-    return out[keep], int(total.sum())
+    # a template row the department does not report on: prefilled cells, no value, no note
+    unfilled = value_blank & (_cell_text(out["note_raw"]) == "") & ~(blank | total | footer)
+    keep = ~(blank | total | footer | unfilled)
+    return out[keep], int(total.sum()), int(unfilled.sum())
 
 
 def _footer_rows(body: pd.DataFrame) -> pd.Series:
-    """Notes under a table (``填表说明：…``, ``单位负责人：…``): one filled cell, with a colon."""
-    filled = body.ne("") & body.notna()  # type: ignore[arg-type]  # stubs: ne() takes no str
-    single = filled.sum(axis=1) == 1
-    first = body.iloc[:, 0].astype(str)
-    return single & first.str.contains(r"[:：]|^注|^说明|^填表", regex=True)
+    """Notes under a table (``填表说明：…``, ``单位负责人：…``): one filled cell, with a colon.
+
+    The first column is tested first (once per distinct text); only those few rows are
+    counted across the row, so a 500,000-row file costs one column scan."""
+    out = pd.Series(False, index=body.index)
+    looks = map_unique(body.iloc[:, 0], lambda v: bool(_FOOTER.search(_one_text(v))))
+    cand = pd.Series(looks.astype(bool), index=body.index)
+    if cand.any():
+        sub = body[cand.to_numpy()]
+        filled = sub.ne("") & sub.notna()  # type: ignore[arg-type]  # stubs: ne() takes no str
+        out[cand.to_numpy()] = (filled.sum(axis=1) == 1).to_numpy()
+    return out
 
 
-def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     h = table.header
     code_col, name_col = h.fields.get("area_code"), h.fields.get("area_name")
     area_code = _cell_text(body[code_col]) if code_col is not None else None
@@ -187,9 +208,11 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     c_period = h.fields.get("period")
     period = _cell_text(body[c_period]) if c_period is not None else None
     parts = []
+    any_filled = pd.Series(False, index=body.index)
     for c, ind_id in h.indicator_cols.items():
         raw = body[c]
         filled = (_cell_text(raw) != "") & ~total
+        any_filled |= filled
         part = pd.DataFrame({"row": body.index.to_numpy()[filled.to_numpy()] + 1})
         part["indicator_raw"] = ind_id
         part["indicator_name_raw"] = h.texts.get(c, "")
@@ -204,15 +227,15 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         _place(part, "indicator", c, h.texts.get(c, ""))
         _place(part, "value", c, h.texts.get(c, ""))
         parts.append(part)
+    unfilled = int(((area != "") & ~total & ~any_filled).sum())
     if not parts or not any(len(p) for p in parts):
-        return pd.DataFrame(columns=["row", "indicator_raw", "area_raw", "value_raw"]), int(
-            total.sum()
-        )
+        empty = pd.DataFrame(columns=["row", "indicator_raw", "area_raw", "value_raw"])
+        return empty, int(total.sum()), unfilled
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     _place(out, "area", c_area, h.texts.get(c_area, "") if c_area is not None else "")
     _place_period(out, h, c_period)
     _place(out, "note", None, "")
-    return out.sort_values(["row", "value_col"], kind="stable"), int(total.sum())
+    return out.sort_values(["row", "value_col"], kind="stable"), int(total.sum()), unfilled
 
 
 def _years(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -283,6 +306,10 @@ def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
             resolved = resolved.where(resolved.notna(), pd.Series(by_name, index=rows.index))
         rows[fld] = resolved.where(resolved.notna(), raw).astype(object)
         rows[f"{fld}_ok"] = resolved.notna().to_numpy()
+    if "area_name_raw" in rows:  # the area a name column names (checked against the code)
+        rows["area_name_code"] = map_unique(
+            rows["area_name_raw"], lambda u, d=vocab.areas: d.get(text_key(u))
+        )
     # a date or month (2010-12-31, 2024-03) ending a year or quarter is that year or quarter
     # for an indicator reported at that frequency (periods.as_frequency)
     freq = rows["indicator"].map(vocab.frequency).fillna("month")

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -29,12 +30,15 @@ from plantrack.ingest.columns import (
 from plantrack.ingest.files import (
     MAX_CELLS,
     MAX_COLUMNS,
+    OLE_MAGIC,
     FileRejected,
-    check_extent,
-    check_zip,
+    XlsxInfo,
+    inspect_xlsx,
+    is_encrypted_ooxml,
     is_zip,
     not_a_table,
 )
+from plantrack.ingest.report import column_letter
 
 HEADER_SCAN = 30
 MAX_SCAN_COLUMNS = 400
@@ -60,6 +64,8 @@ class RawTable:
     meta: dict[str, str]
     sheet: str | None = None
     encoding: str | None = None
+    formulas: set[str] = field(default_factory=set)  # refs (B7) of formula cells
+    external_links: int = 0
 
     @property
     def body(self) -> pd.DataFrame:
@@ -92,20 +98,54 @@ def read_table(
     names columns whose headers PlanTrack does not know."""
     match_indicator = _with_mapping(match_indicator, mapping)
     suffix = Path(name).suffix.lower()
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if is_encrypted_ooxml(data):
+        raise FileRejected(
+            "encrypted",
+            f"文件 {name} 设有打开密码（已加密），无法读取。"
+            "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新上传。",
+        )
+    if data[:8] == OLE_MAGIC:
         raise FileRejected(
             "not_table", f"文件 {name} 是旧版 .xls 格式。请在 Excel 中另存为 .xlsx 后重新上传。"
         )
     if is_zip(data):
-        check_zip(data, name)
-        check_extent(data, name)
-        return _from_sheets(_xlsx_sheets(data, name), name, "xlsx", match_indicator)
+        info = inspect_xlsx(data, name)
+        table = _from_sheets(_xlsx_sheets(data, name, info), name, "xlsx", match_indicator)
+        table.formulas = info.for_sheet(table.sheet)[0]
+        table.external_links = info.external_links
+        return table
     if suffix in (".xlsx", ".xlsm", ".xls") or data[:5] == b"%PDF-":
         raise not_a_table(name)
     text, encoding = decode_text(data, name)
-    table = _from_sheets([(None, _csv_grid(text, name))], name, "csv", match_indicator)
+    try:
+        table = _from_sheets([(None, _csv_grid(text, name))], name, "csv", match_indicator)
+    except FileRejected as exc:
+        if exc.code == "no_header" and encoding not in ("utf-8-sig", "utf-16"):
+            raise _foreign_encoding(data, name, encoding) from None
+        raise
     table.encoding = encoding
     return table
+
+
+def _foreign_encoding(data: bytes, name: str, tried: str) -> FileRejected:
+    """No header in text that only decoded as GB18030 (which accepts almost any bytes):
+    most likely another encoding (Big5 …) — say which, instead of "no header"."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20]).best()
+    guess = best.encoding if best is not None else None
+    fix = "请在 Excel 中“另存为” → “CSV UTF-8（逗号分隔）”后重新上传。"
+    if guess is None or guess.replace("_", "").lower() in ("gb18030", "gbk", "gb2312"):
+        return FileRejected(
+            "encoding",
+            f"文件 {name} 的文字编码无法识别（不是 UTF-8 或 GBK），读出的内容是乱码，找不到表头。{fix}",
+        )
+    label = {"big5": "Big5（繁体中文）", "cp950": "Big5（繁体中文）", "big5hkscs": "Big5-HKSCS"}
+    shown = label.get(guess.lower(), guess)
+    return FileRejected(
+        "encoding",
+        f"文件 {name} 的文字编码是 {shown}，不是 UTF-8 或 GBK，读出的内容是乱码。{fix}",
+    )
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -138,7 +178,7 @@ def _csv_grid(text: str, name: str) -> pd.DataFrame:
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     lines = text.splitlines()
-    width = max((line.count(delimiter) for line in lines), default=0) + 1
+    width = max(map(str.count, lines, repeat(delimiter, len(lines))), default=0) + 1
     if width > MAX_COLUMNS or width * len(lines) > MAX_CELLS:
         raise _too_wide(name, "")
     try:
@@ -165,8 +205,11 @@ def _too_wide(name: str, where: str) -> FileRejected:
     )
 
 
-def _xlsx_sheets(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Visible worksheets in order, read one at a time (reading stops at the first table)."""
+def _xlsx_sheets(
+    data: bytes, name: str, info: XlsxInfo | None = None
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Visible worksheets in order, read one at a time (reading stops at the first table).
+    Excel error cells (calamine reads them as empty) get their error text (``#DIV/0!``)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -189,7 +232,21 @@ def _xlsx_sheets(data: bytes, name: str) -> Iterator[tuple[str, pd.DataFrame]]:
             raise
         except Exception:  # noqa: BLE001
             raise _broken(name) from None
-        yield sheet_name, pd.DataFrame(rows, dtype=object)
+        grid = pd.DataFrame(rows, dtype=object)
+        if info is not None:
+            _put_errors(grid, info.for_sheet(sheet_name)[1])
+        yield sheet_name, grid
+
+
+def _put_errors(grid: pd.DataFrame, errors: dict[str, str]) -> None:
+    for ref, text in errors.items():
+        m = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
+        if not m:
+            continue
+        col = sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(m[1]))) - 1
+        row = int(m[2]) - 1
+        if row < grid.shape[0] and col < grid.shape[1] and column_letter(col) == m[1]:
+            grid.iat[row, col] = text or "#错误"
 
 
 def _broken(name: str) -> FileRejected:
@@ -205,7 +262,8 @@ def _from_sheets(
     for sheet, grid in sheets:
         header = find_header(grid, match)
         if header is not None:
-            grid = grid.where(grid.notna(), "")
+            if kind != "csv" or grid.isna().to_numpy().any():  # CSV cells are never NaN
+                grid = grid.where(grid.notna(), "")
             return RawTable(name, kind, grid, header, read_meta(grid, header.row), sheet)
         seen.append((sheet, grid))
     if all(_is_blank_grid(g) for _, g in seen):

@@ -36,7 +36,7 @@ def connect(
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"无法打开数据库 {path}：{exc}") from None
+                raise _open_error(path, exc, read_only) from None
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"数据库 {path.name} 正被另一个程序占用（已等待 {timeout:.0f} 秒）。"
@@ -44,7 +44,26 @@ def connect(
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+        except duckdb.Error as exc:
+            raise _open_error(path, exc, read_only) from None
     try:
         yield con
+    except StoreError:
+        raise
+    except duckdb.Error as exc:  # a damaged block met while reading or writing
+        raise _open_error(path, exc, read_only) from None
     finally:
         con.close()
+
+
+def _open_error(path: Path, exc: Exception, read_only: bool) -> StoreError:
+    """DuckDB's English error → a Chinese message with what to do."""
+    text = str(exc).lower()
+    if "permission denied" in text or "read-only" in text or "readonly" in text:
+        return StoreError(
+            f"数据库文件 {path} 是只读的（或所在文件夹不可写），无法写入；查看数据不受影响。"
+            "如需上报或修改数据，请让管理员开放写权限。"
+        )
+    from plantrack.store.duckdb_file import damaged
+
+    return damaged(path, str(exc))

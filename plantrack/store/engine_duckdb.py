@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
+from plantrack.store import duckdb_file
 from plantrack.store.connection import connect
 from plantrack.store.engine import Engine, Session
 from plantrack.store.errors import StoreError
@@ -20,8 +21,8 @@ from plantrack.store.errors import StoreError
 
 def missing_database(path: Path) -> StoreError:
     return StoreError(
-        f"数据库文件 {path} 不存在。请检查 --db / PLANTRACK_DB，"
-        f"或用 `python -m plantrack --db {path} init-demo` 创建示例库。"
+        f"数据库文件 {path} 不存在。请检查 --db / PLANTRACK_DB 的路径；新建空的正式库用 "
+        f"`python -m plantrack --db {path} init`，示例库用 `python -m plantrack --db {path} init-demo`。"
     )
 
 
@@ -47,14 +48,25 @@ class DuckDBEngine(Engine):
         return missing_database(self._path)
 
     def prepare(self) -> None:
+        """Before migrations: the folder exists, and an existing file whose schema is older
+        is checked and backed up (``backups/<name>-<time>-before-v<N>.duckdb``)."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        if self._path.exists():
+            duckdb_file.backup_before_migration(self._path)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[Session]:
         """A connection; reading never creates the file (a mistyped path is an error)."""
         if read_only and not self._path.exists():
             raise missing_database(self._path)
-        with connect(self._path, read_only=read_only, timeout=self.lock_timeout) as con:
+        if read_only:
+            with connect(self._path, read_only=True, timeout=self.lock_timeout) as con:
+                yield cast(Session, con)
+            return
+        if not duckdb_file.writable(self._path):
+            raise duckdb_file.read_only_database(self._path)
+        duckdb_file.verify(self._path)  # once per file state: damaged files are not written
+        with duckdb_file.written(connect(self._path, timeout=self.lock_timeout), self._path) as con:
             yield cast(Session, con)
 
     @contextmanager
@@ -72,7 +84,8 @@ class DuckDBEngine(Engine):
         """Nothing to do: a DuckDB file has one writing connection at a time."""
 
     def after_load(self, n_rows: int) -> None:
-        """DuckDB keeps its statistics up to date itself."""
+        """Stamp the checksum of our tables in ``meta`` (checked before the next write)."""
+        duckdb_file.stamp_file(self._path, self.lock_timeout)
 
     def tables(self, con: Session) -> list[str]:
         rows = con.execute(

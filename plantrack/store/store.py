@@ -56,6 +56,12 @@ class StaleCheckError(StoreError):
     """Values changed between the upload check and the load (nothing was stored)."""
 
 
+def _writable(path: Path) -> bool:
+    from plantrack.store.duckdb_file import writable
+
+    return writable(path)
+
+
 def end_of_day(day: date) -> datetime:
     """The first instant after ``day`` (``recorded_at < end_of_day(d)``: known by that day)."""
     return datetime.combine(day + timedelta(days=1), time())
@@ -168,7 +174,10 @@ class Store:
         )
 
     def ensure_schema(self, kind: str = "real") -> None:
-        """Create the database or run the migrations it lacks; ``kind`` marks demo databases."""
+        """Create the database or run the migrations it lacks; ``kind`` marks demo databases.
+        A read-only DuckDB file is left as it is (pages and read commands work on it)."""
+        if self.engine.name == "duckdb" and self.exists() and not _writable(self.path):
+            return
         self.migrate(kind)
 
     def migrate(self, kind: str = "real") -> tuple[int, int]:
