@@ -77,9 +77,10 @@ def normalise(table: RawTable, vocab: Vocabulary) -> Normalised:
     ``<field>_header`` naming the cell to fix."""
     body = table.body
     layout = {"long": _long, "years": _years}.get(table.header.layout, _wide)
-    parts = layout(table, body)
-    rows, totals = parts[0], parts[1]
-    unfilled = parts[2] if len(parts) > 2 else 0
+    parts: tuple = layout(table, body)
+    rows: pd.DataFrame = parts[0]
+    totals: int = int(parts[1])
+    unfilled: int = int(parts[2]) if len(parts) > 2 else 0
     rows = rows.reset_index(drop=True)
     rows.insert(0, "rid", np.arange(len(rows), dtype=np.int64))
     _resolve(rows, vocab)
