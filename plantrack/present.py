@@ -15,25 +15,25 @@ import pandas as pd
 
 # Verdict → (light, icon, sort rank for 需关注). Icons carry the meaning in grey-scale print.
 VERDICTS: dict[str, tuple[str, str, int]] = {
-    "逆向": ("red", "⬇", 0),
-    "未实现": ("red", "✖", 1),
-    "未保持": ("red", "✖", 1),
-    "逾期": ("red", "⏰", 2),
+    "逆向": ("red", "↓", 0),
+    "未实现": ("red", "×", 1),
+    "未保持": ("red", "×", 1),
+    "逾期": ("red", "！", 2),
     "滞后": ("yellow", "▼", 3),
-    "未达标": ("red", "✖", 4),
+    "未达标": ("red", "×", 4),
     "逾期完成": ("yellow", "◐", 5),
     "基本符合预期": ("green", "●", 6),
     "快于预期": ("green", "▲", 7),
     "进行中": ("grey", "…", 8),
     "提前实现": ("green", "★", 9),
-    "已实现": ("green", "✔", 10),
-    "已达标": ("green", "✔", 11),
-    "已完成": ("green", "✔", 12),
-    "监测": ("grey", "〰", 13),
+    "已实现": ("green", "✓", 10),
+    "已达标": ("green", "✓", 11),
+    "已完成": ("green", "✓", 12),
+    "监测": ("grey", "～", 13),
     "无法评估": ("grey", "？", 14),
 }
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
-LIGHT_DOTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+LIGHT_DOTS = {"green": "●", "yellow": "◆", "red": "■", "grey": "○"}  # text, not emoji
 # Bar fill patterns (plotly ``marker.pattern.shape``): red and yellow still differ in grey print.
 LIGHT_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 LIGHT_RANK = {"red": 0, "yellow": 1, "grey": 2, "green": 3}

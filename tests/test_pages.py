@@ -108,7 +108,7 @@ def test_scorecard_table_links_every_indicator(app_env: Path):
     table = at.dataframe[0].value
     assert table["name"].str.startswith("indicator?id=").all()
     assert table["name"].str.contains("&as_of=2023-12-31&n=").all()
-    assert table["verdict"].str.contains("[★▲●▼⬇✖⏰◐…✔？]").all(), "verdicts carry an icon"
+    assert table["verdict"].str.contains("[★▲●▼↓×！◐…✓？～]").all(), "verdicts carry an icon"
 
 
 def test_language_switch_to_english(app_env: Path):
