@@ -16,7 +16,8 @@ import streamlit as st
 from app import cache, components
 from app.i18n import t
 from plantrack.present import verdict_icon
-from plantrack.report import DEFAULT_ORG, SECTIONS, ReportContent, build_content, render
+from plantrack.report import SECTIONS, ReportContent, build_content, render
+from plantrack.report.content import default_org
 from plantrack.report.output import pdf_available
 from plantrack.report.rows import COLUMNS
 from plantrack.report.tasks import KIND_NAMES
@@ -72,7 +73,7 @@ def controls(ws: Workspace) -> Choice:
     area = c3.selectbox(
         t("report.area"), list(ws.area_names), key="report_area", format_func=ws.area_names.get
     )
-    org = st.text_input(t("report.org"), value=DEFAULT_ORG, key="report_org")
+    org = st.text_input(t("report.org"), value=default_org(ws), key="report_org")
     return Choice(tuple(plans), as_of, known_on, area, org)
 
 
@@ -102,11 +103,16 @@ def load(ws: Workspace, choice: Choice) -> ReportContent | None:
         return None
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
 def _editor(key: str, content: ReportContent, choice: Choice) -> str:
     return st.text_area(
         t("report.edit"),
         value=content.narrative[key],
-        key=f"report_text_{key}_{choice.key}",
+        # a new default (new numbers, a saved cause or measure) gives a fresh text area
+        key=f"report_text_{key}_{choice.key}_{_digest(content.narrative[key])}",
         height=160,
     )
 
@@ -142,6 +148,43 @@ def _tasks(content: ReportContent) -> None:
         st.dataframe(s.overdue[cols], hide_index=True, width="stretch")
 
 
+def analysis_editor(ws: Workspace, content: ReportContent) -> None:
+    """原因分析和措施 per indicator (append-only in the database; the report uses the latest)."""
+    from plantrack.store.analysis import MAX_TEXT, record_analysis
+
+    with st.expander(t("report.analysis"), expanded=False):
+        ids = list(content.problems["indicator"]) + [
+            i for i in content.table["indicator"] if i not in set(content.problems["indicator"])
+        ]
+        if not ids:
+            return
+        names = dict(zip(content.table["indicator"], content.table["name"], strict=True))
+        ind = st.selectbox(
+            t("report.analysis_indicator"), ids, key="report_analysis_ind", format_func=names.get
+        )
+        cause, measures = content.analysis.get(ind, (None, None))
+        with st.form(key=f"report_analysis_form_{ind}"):
+            new_cause = st.text_area(t("report.analysis_cause"), value=cause or "", height=100)
+            new_measures = st.text_area(
+                t("report.analysis_measures"), value=measures or "", height=100
+            )
+            user = st.text_input(t("report.analysis_user"), key=f"report_analysis_user_{ind}")
+            saved = st.form_submit_button(t("report.analysis_save"))
+        if not saved:
+            return
+        if not user.strip():
+            st.error(t("report.analysis_need_user"))
+        elif max(len(new_cause), len(new_measures)) > MAX_TEXT:
+            st.error(t("report.analysis_too_long", n=MAX_TEXT))
+        else:
+            record_analysis(
+                ws.store, ind, content.area, cause=new_cause, measures=new_measures,
+                user=user.strip(),
+            )  # fmt: skip
+            st.success(t("report.analysis_saved", name=names[ind]))
+            st.rerun()
+
+
 def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportContent:
     """Show every section; return the content with the edited texts and title."""
     title = st.text_input(
@@ -173,6 +216,8 @@ def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportCont
             st.caption(t("report.problems"))
             cols = ["name", "attribute", "verdict", "lead"]
             st.dataframe(content.problems[cols], hide_index=True, width="stretch")
+        if key == "problems":
+            analysis_editor(ws, content)
         if key == "methods":
             st.markdown("\n".join(f"- {line}" for line in content.methods))
             st.caption(t("report.batches"))

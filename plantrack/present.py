@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -55,11 +56,19 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
 
 
+def round_half_up(value: float, precision: int, scale: int = 0) -> Decimal:
+    """四舍五入 of ``value × 10**scale`` at ``precision`` decimals, from the shortest decimal
+    form of the float (0.85 → 0.9, 2.675 → 2.68, −0.25 → −0.3); never ``-0``."""
+    d = Decimal(repr(float(value))).scaleb(scale)
+    q = d.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    return q.copy_abs() if q.is_zero() else q
+
+
 def fmt_number(value: float | None, precision: int = 1, unit: str = "") -> str:
-    """``1234567.8`` → ``1,234,567.8``; None/NaN → ``—``; a ``%`` unit is appended."""
+    """``1234567.8`` → ``1,234,567.8`` (四舍五入); None/NaN → ``—``; a ``%`` unit is appended."""
     if _missing(value):
         return NO_VALUE
-    text = f"{value:,.{precision}f}"
+    text = f"{round_half_up(value, precision):,.{precision}f}"  # type: ignore[arg-type]
     if unit == "%":
         return text + "%"
     return f"{text} {unit}".rstrip() if unit else text
@@ -74,10 +83,10 @@ def fmt_change(value: float | None, precision: int = 1, unit: str = "") -> str:
 
 
 def fmt_share(value: float | None, precision: int = 1) -> str:
-    """A ratio (0.6) as a percentage (60.0%)."""
+    """A ratio (0.6) as a percentage (60.0%), 四舍五入."""
     if value is None or _missing(value):
         return NO_VALUE
-    return f"{value * 100:.{precision}f}%"
+    return f"{round_half_up(value, precision, scale=2):.{precision}f}%"
 
 
 def fmt_target(comparator: str | None, value: float | None, unit: str, precision: int) -> str:

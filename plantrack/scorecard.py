@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from plantrack.assess import RollupSpec, Rule, assess_frame, roll_up
+from plantrack.assess.annual import assess_each_year
 from plantrack.config import Indicator
 from plantrack.periods import parse_period
 from plantrack.tasks.board import done_dates
@@ -54,6 +55,19 @@ def annual_baseline(ind: Indicator) -> float | None:
     return ind.baseline.value / (ind.baseline.span_years or 1)
 
 
+def projection_bounds(ind: Indicator, ws: Workspace) -> tuple[float | None, float | None]:
+    """What a projection can reach by nature: the registry's valid range, else 0–100 for a
+    rate and 0–(number of 街道) for a count of 街道 (never “预计18个” of 17)."""
+    lo, hi = ind.valid_range.min, ind.valid_range.max
+    if hi is None and ind.unit == "%":
+        hi = 100.0
+    if hi is None and ind.unit == "个" and "街道" in ind.name and ind.rollup.method == "sum":
+        hi = float(len(ws.registry.areas.subareas))
+    if lo is None and (ind.unit == "%" or hi is not None):
+        lo = 0.0
+    return lo, hi
+
+
 def rule_for(ind: Indicator, ws: Workspace, area: str | None = None) -> Rule:
     """The assessment's view of one indicator in ``area`` (default the district).
 
@@ -73,6 +87,7 @@ def rule_for(ind: Indicator, ws: Workspace, area: str | None = None) -> Rule:
         base_value = own.base if own.base is not None else base_value
         if own.value is not None or own.change_pct is not None:
             value, change = own.value, own.change_pct
+    lo, hi = projection_bounds(ind, ws)
     return Rule(
         id=ind.id,
         kind=ind.kind,
@@ -89,6 +104,8 @@ def rule_for(ind: Indicator, ws: Workspace, area: str | None = None) -> Rule:
         delta_red=plan.assessment.delta_red,
         reference=t.reference if t else None,
         deadline=ind.deadline,
+        proj_min=lo,
+        proj_max=hi,
     )
 
 
@@ -129,14 +146,25 @@ def assessment_table(
         obs = observations(ws, as_of=as_of, known_on=known_on)
     inds = [i for i in ws.registry.indicators if plan is None or i.plan == plan]
     rules = [rule_for(i, ws, area) for i in inds]
+    mine = obs[obs["area"] == area]
+    if area != ws.district:  # a 街道 is compared with the city reference the district reports
+        refs = {
+            i.target.reference
+            for i in inds
+            if i.kind == "relative" and i.target and i.target.reference in ws.indicators
+        }
+        district_refs = [r for r in refs if ws.indicators[r].rollup.method == "none"]  # type: ignore[index]
+        shared = obs[(obs["area"] == ws.district) & obs["indicator"].isin(district_refs)]
+        mine = pd.concat([mine, shared.assign(area=area)], ignore_index=True)
     frame = assess_frame(
         rules,
-        obs[obs["area"] == area],
+        mine,
         as_of,
         milestones_done(ws, as_of, known_on),
         default_area=area,
     )
     frame = frame[frame["area"] == area]
+    frame = _each_year(ws, inds, frame, mine, as_of)
     meta = pd.DataFrame(
         {
             "indicator": pd.Series([i.id for i in inds], dtype=object),
@@ -156,6 +184,44 @@ def assessment_table(
         total = out["indicator"].isin([i.id for i in inds if district_total_target(i, area)])
         out.loc[total, "reason"] = DISTRICT_TOTAL
     return out.sort_values("order", ignore_index=True)
+
+
+def _each_year(
+    ws: Workspace, inds: list[Indicator], frame: pd.DataFrame, obs: pd.DataFrame, as_of: date
+) -> pd.DataFrame:
+    """Every-year requirements (target.each_year) judged year by year (assess.annual)."""
+    yearly = [i for i in inds if i.target and i.target.each_year and i.target.value is not None]
+    if not yearly:
+        return frame
+    frame = frame.copy()
+    for ind in yearly:
+        t = ind.target
+        assert t is not None and t.value is not None
+        rows = frame.index[frame["indicator"] == ind.id]
+        if rows.empty:
+            continue
+        mine = obs[obs["indicator"] == ind.id]
+        points = [
+            (p, float(v))
+            for p, v in zip(mine["period"].map(parse_period), mine["value"], strict=True)
+            if p is not None and v is not None and not pd.isna(v)
+        ]
+        target_period = parse_period(t.period)
+        plan = ws.plans[ind.plan]
+        fields = assess_each_year(
+            points,
+            t.value,
+            t.comparator,
+            t.tolerance,
+            plan.start_year,
+            target_period.year if target_period else plan.end_year,
+            as_of,
+        )
+        for name, value in fields.items():
+            frame[name] = frame[name].astype(object)
+            for r in rows:
+                frame.at[r, name] = value
+    return frame
 
 
 def _num(value: object) -> float | None:

@@ -63,6 +63,12 @@ def _settings_file() -> dict:
         return tomllib.load(fh)
 
 
+def report_settings() -> dict:
+    """The ``[report]`` table of the settings file (``issuer`` = 编制单位 of reports)."""
+    section = _settings_file().get("report", {})
+    return section if isinstance(section, dict) else {}
+
+
 def resolve(db: str | Path | None = None, config: str | Path | None = None) -> Settings:
     """Settings from arguments, the environment and the settings file, in that order."""
     file = _settings_file()

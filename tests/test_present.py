@@ -36,7 +36,10 @@ from plantrack.present import (
         (903714, 0, "人", "903,714 人"),
         (1234567.891, 2, "", "1,234,567.89"),
         (41.0, 1, "%", "41.0%"),
-        (-0.25, 1, "%", "-0.2%"),
+        (-0.25, 1, "%", "-0.3%"),  # 四舍五入, not to even
+        (0.85, 1, "", "0.9"),
+        (2.675, 2, "", "2.68"),  # the float is 2.67499…; its shortest form rounds up
+        (-0.04, 1, "", "0.0"),
         (None, 1, "%", "—"),
         (float("nan"), 1, "人", "—"),
         (float("inf"), 1, "", "—"),
@@ -49,7 +52,7 @@ def test_fmt_number(value, precision, unit, text):
 
 def test_shares_and_targets():
     assert fmt_share(0.6) == "60.0%"
-    assert fmt_share(0.625, 0) == "62%"
+    assert fmt_share(0.625, 0) == "63%"
     assert fmt_share(None) == "—"
     assert fmt_target(">=", 41, "%", 1) == "≥41.0%"
     assert fmt_target("<=", 2.5, "小时", 1) == "≤2.5 小时"
@@ -58,7 +61,7 @@ def test_shares_and_targets():
 
 def test_column_formatting_keeps_each_rows_unit():
     out = fmt_numbers(pd.Series([1500.0, None, 41.25]), [0, 1, 1], ["人", "%", "%"])
-    assert out == ["1,500 人", "—", "41.2%"]
+    assert out == ["1,500 人", "—", "41.3%"]
     assert fmt_targets([">=", None], [30.0, float("nan")], ["人", ""], [0, 1]) == ["≥30 人", "—"]
 
 

@@ -17,6 +17,7 @@ from plantrack.report import SECTIONS, build_content, render, write_report
 from plantrack.report.content import MAIN_KINDS
 from plantrack.report.figures import report_charts
 from plantrack.report.rows import COLUMNS, FILLS
+from plantrack.report.wording import period_text
 from plantrack.report.xlsx_writer import safe
 from plantrack.scorecard import assessment_table
 from plantrack.workspace import open_workspace
@@ -46,6 +47,8 @@ def main_table(doc):
 def test_docx_headings_in_order(docx_doc):
     heads = [p.text for p in docx_doc.paragraphs if p.style.name == "Heading 1"]
     assert heads == [h for _, h in SECTIONS]
+    subs = [p.text for p in docx_doc.paragraphs if p.style.name == "Heading 2"]
+    assert "（一）《全民健身实施计划》" in subs and "（二）《“十四五”残疾人事业发展规划》" in subs
 
 
 def test_docx_table_has_one_row_per_assessed_indicator_with_the_assessments_numbers(
@@ -55,6 +58,10 @@ def test_docx_table_has_one_row_per_assessed_indicator_with_the_assessments_numb
     expected = expected[expected["kind"].isin(MAIN_KINDS) & expected["attribute"].notna()]
     table = main_table(docx_doc)
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    groups = [r[0] for r in rows if len(set(r)) == 1]  # merged plan rows
+    assert groups == ["（一）《全民健身实施计划》", "（二）《“十四五”残疾人事业发展规划》"]
+    rows = [r for r in rows if len(set(r)) > 1]
+    precision = {r["indicator"]: r["precision"] for r in content_rows(demo_ws)}
     assert len(rows) == len(expected) > 10
     col = {name: i for i, name in enumerate(COLUMNS)}
     for cells, r in zip(rows, expected.itertuples(), strict=True):
@@ -62,8 +69,10 @@ def test_docx_table_has_one_row_per_assessed_indicator_with_the_assessments_numb
         assert cells[col["评价"]] == r.verdict
         assert cells[col["牵头部门"]] == r.lead
         if r.kind == "target":
-            p = int(r.precision)
-            assert cells[col["现状值"]] == f"{fmt_number(r.latest_value, p)}（{r.latest_period}）"
+            p = int(precision[r.indicator])
+            assert cells[col["现状值"]] == (
+                f"{fmt_number(r.latest_value, p)}（{period_text(r.latest_period)}）"
+            )
             assert cells[col["完成进度"]] == fmt_share(
                 None if pd.isna(r.completion) else r.completion
             )
@@ -72,10 +81,15 @@ def test_docx_table_has_one_row_per_assessed_indicator_with_the_assessments_numb
     assert {"基本符合预期", "逆向", "滞后"} <= verdicts
 
 
+def content_rows(ws):
+    return build_content(ws, MID, KNOWN).full_table.to_dict(orient="records")
+
+
 def test_docx_verdict_cells_are_shaded_with_the_light_colour(content, docx_doc):
     table = main_table(docx_doc)
     j = COLUMNS.index("评价")
-    for row, r in zip(table.rows[1:], content.rows, strict=True):
+    rows = [row for row in table.rows[1:] if len({c.text for c in row.cells}) > 1]
+    for row, r in zip(rows, content.rows, strict=True):
         shd = row.cells[j]._tc.tcPr.find(qn("w:shd"))
         assert shd is not None and shd.get(qn("w:fill")) == FILLS[r["_light"]]
 
@@ -93,7 +107,11 @@ def test_docx_has_every_chart_page_numbers_and_chinese_fonts(content, docx_doc):
     assert "PAGE" in footer_xml and "fldChar" in footer_xml
     normal = docx_doc.styles["Normal"].element.rPr.rFonts
     heading = docx_doc.styles["Heading 1"].element.rPr.rFonts
-    assert normal.get(qn("w:eastAsia")) == "宋体"
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"  # GB/T 9704 body
+    title = docx_doc.styles["Title"].element.rPr.rFonts
+    assert title.get(qn("w:eastAsia")) == "方正小标宋简体"
+    sub = docx_doc.styles["Heading 2"].element.rPr.rFonts
+    assert sub.get(qn("w:eastAsia")) == "楷体_GB2312"
     assert heading.get(qn("w:eastAsia")) == "黑体"
     assert heading.get(qn("w:eastAsiaTheme")) is None
 
@@ -106,20 +124,21 @@ def test_title_page_edits_config_hash_and_batches_reach_the_document(demo_ws, co
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "编制单位：区发展和改革局" in text
     assert "评估基准日：2023年12月31日" in text
-    assert "数据截至：2024年06月30日" in text
+    assert "数据截至：2024年6月30日" in text
     assert "自定义的总体情况文字。" in text and "自定义建议。" in text
     assert content.narrative["overview"].splitlines()[0] not in text
     assert demo_ws.config_hash in text
     assert "、".join(map(str, content.batch_ids)) in text
 
 
-def test_overview_states_the_half_time_rule_and_problems_put_binding_first(content):
-    assert "判断规则" in content.narrative["overview"]
+def test_overview_states_the_half_time_test_and_problems_put_binding_first(content):
+    assert "判断规则" not in content.narrative["overview"]  # the rule is in the appendix
+    assert any("“时间过半、任务过半”的判断" in m for m in content.methods)
     assert "时间过半、任务过半" in content.narrative["overview"]
     for p in content.pace:
         assert p.holds == (p.share >= p.time_share - 1e-9)
     attrs = list(content.problems["attribute"])
-    assert attrs == sorted(attrs, key=lambda a: a != "约束性")
+    assert attrs == sorted(attrs, key=lambda a: a != "约束性")  # within the problem list
     assert set(content.problems["verdict"]) >= {"逆向"}
     first = content.problems.iloc[0]
     assert first["lead"] in content.narrative["problems"]
@@ -130,14 +149,15 @@ def test_xlsx_appendix_reads_back_with_every_value_period_batch_and_revision(con
     wb = load_workbook(path)
     assert {"说明", "主要指标", "全部指标", "数据明细", "批次", "任务"} <= set(wb.sheetnames)
     main = list(wb["主要指标"].values)
-    assert list(main[0]) == COLUMNS and len(main) - 1 == len(content.table)
+    header = [*COLUMNS[:7], "现状期", *COLUMNS[7:]]
+    assert list(main[0]) == header and len(main) - 1 == len(content.table)
     detail = pd.DataFrame(list(wb["数据明细"].values)[1:], columns=next(wb["数据明细"].values))
     assert len(detail) == len(content.values)
     assert {"时期", "数值", "批次", "修订版次"} <= set(detail.columns)
     assert set(detail["批次"].dropna().astype(int)) == set(content.batch_ids)
     about = {r[0]: r[1] for r in list(wb["说明"].values)[1:]}
-    assert about["指标配置哈希"] == content.config_hash
-    assert about["叙述：overview"].startswith("'=")
+    assert about["指标配置编码"] == content.config_hash
+    assert about["一、总体情况"].startswith("'=")
 
 
 @pytest.mark.parametrize(

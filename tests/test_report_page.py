@@ -25,6 +25,7 @@ def test_report_page_previews_every_section_and_offers_downloads(app_env: Path):
     labels = {b.label for b in at.download_button}
     assert {"下载 Word 报告", "下载 Excel 附表", "下载 PDF"} <= labels
     assert any("时间过半、任务过半" in ta.value for ta in at.text_area)
+    assert not any("判断规则" in ta.value for ta in at.text_area)
 
 
 def test_editing_a_narrative_keeps_the_edit_across_reruns(app_env: Path):
@@ -85,3 +86,19 @@ def test_cli_without_fpdf2_explains_how_to_get_pdf(demo_copy, tmp_path: Path, ca
     out = tmp_path / "r.pdf"
     assert main(["--db", db, "report", "--as-of", "2023-12-31", "--out", str(out)]) == 2
     assert "fpdf2" in capsys.readouterr().err and not out.exists()
+
+
+def test_cause_and_measures_entered_on_the_page_reach_the_report(app_env: Path):
+    at = run_report_page()
+    assert not at.exception, [e.value for e in at.exception]
+    ind = at.selectbox(key="report_analysis_ind").value
+    areas = [ta for ta in at.text_area if ta.label in ("原因分析", "下一步措施")]
+    areas[0].set_value("受场地改造影响，培训推迟")
+    areas[1].set_value("下半年增开两期培训")
+    at.text_input(key=f"report_analysis_user_{ind}").set_value("区教育体育局")
+    at.button[[b.label for b in at.button].index("保存原因和措施")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    problems = next(ta for ta in at.text_area if ta.key.startswith("report_text_problems"))
+    steps = next(ta for ta in at.text_area if ta.key.startswith("report_text_next_steps"))
+    assert "原因：受场地改造影响，培训推迟。" in problems.value
+    assert "下半年增开两期培训" in steps.value

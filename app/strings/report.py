@@ -46,4 +46,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "本机未安装 PDF 组件（fpdf2），暂不能导出 PDF；请运行 pip install -r requirements.txt。",
         "PDF export needs fpdf2: run pip install -r requirements.txt.",
     ),
+    "report.analysis": (
+        "原因分析和下一步措施（由牵头部门填写，保存后写入报告第四、五部分）",
+        "Causes and measures (filled by the lead department; used in sections 4 and 5)",
+    ),
+    "report.analysis_indicator": ("指标", "Indicator"),
+    "report.analysis_cause": ("原因分析", "Cause"),
+    "report.analysis_measures": ("下一步措施", "Measures"),
+    "report.analysis_user": ("填报人", "Entered by"),
+    "report.analysis_save": ("保存原因和措施", "Save"),
+    "report.analysis_saved": ("已保存：{name}。报告已按新内容更新。", "Saved: {name}."),
+    "report.analysis_need_user": ("请填写填报人后再保存。", "Enter who fills this in first."),
+    "report.analysis_too_long": (
+        "原因分析或措施超过 {n} 字，请精简后再保存。",
+        "The text is longer than {n} characters.",
+    ),
 }

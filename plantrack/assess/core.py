@@ -225,7 +225,9 @@ def _assess_target(rule: Rule, last: Point | None, base: tuple | None, as_of: da
     if g_obs is not None and t_idx > t_star.index:
         reasons.append(Reason.LATEST_AFTER_TARGET)
     elif g_obs is not None:
-        proj = growth.project(x, g_obs, (t_star.index - t_idx) / YEAR)
+        proj = growth.bound(
+            growth.project(x, g_obs, (t_star.index - t_idx) / YEAR), rule.proj_min, rule.proj_max
+        )
     completion = None if keep or past else _finite(rho, reasons)
     ratio, proj = _finite(ratio, reasons), _finite(proj, reasons)
     return out | {
@@ -275,7 +277,11 @@ def _assess_monitor(rule: Rule, last: Point | None, base: tuple | None) -> dict:
             if t_star is not None and t_idx > t_star.index:
                 reasons.append(Reason.LATEST_AFTER_TARGET)
             elif t_star is not None:
-                proj = growth.project(x, g_obs, (t_star.index - t_idx) / YEAR)
+                proj = growth.bound(
+                    growth.project(x, g_obs, (t_star.index - t_idx) / YEAR),
+                    rule.proj_min,
+                    rule.proj_max,
+                )
     rate, proj = _finite(rate, reasons), _finite(proj, reasons)
     return {
         "verdict": Verdict.MONITOR,

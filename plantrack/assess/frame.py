@@ -224,7 +224,10 @@ def _growth(k: dict, v: dict) -> dict:
     )
     return {
         "mon": mon, "ratio_set": g_ok & (r_ok | mon_ok), "ratio": ratio, "p_ok": p_ok,
-        "proj": x * power_where(1.0 + g_obs, (tt - lt) / YEAR, p_ok), "cls": cls,
+        "proj": growth.bound_array(
+            x * power_where(1.0 + g_obs, (tt - lt) / YEAR, p_ok), k["pmin"], k["pmax"]
+        ),
+        "cls": cls,
         "growth_why": np.where(ev | mon_ok, why, 0) + mon_why,
         "after_t": g_ok & (tt >= 0) & (lt > tt),
     }  # fmt: skip

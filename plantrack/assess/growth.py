@@ -119,6 +119,24 @@ def project(x_t: float, g_obs: float, years_tT: float) -> float:
     return x_t * npow(1.0 + g_obs, years_tT)
 
 
+def bound(value: float, lo: float | None, hi: float | None) -> float:
+    """A finite projection kept within what the quantity can be (a rate ≤ 100 %, a count of
+    街道 ≤ their number); a non-finite value is returned unchanged (reported as overflow)."""
+    if not math.isfinite(value):
+        return value
+    if hi is not None:
+        value = min(value, hi)
+    if lo is not None:
+        value = max(value, lo)
+    return value
+
+
+def bound_array(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`bound` (NaN bounds mean none)."""
+    clipped = np.fmax(np.fmin(values, hi), lo)
+    return np.where(np.isfinite(values), clipped, values)
+
+
 def least_squares_line(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     """Slope and intercept of the chart's trend line through ``(years since b, value)`` (§3).
 

@@ -132,6 +132,8 @@ class Rule:
     reference: str | None = None
     deadline: date | None = None
     target_change_pct: float | None = None
+    proj_min: float | None = None  # projections are bounded by nature (a rate ≤ 100 %, …)
+    proj_max: float | None = None
 
     def __post_init__(self) -> None:
         checks = [
@@ -242,6 +244,8 @@ def rule_columns(rules: Sequence[Rule]) -> dict[str, np.ndarray]:
         "xs": (lambda r: nan if r.target_value is None else r.target_value, float),
         "T": (lambda r: r.target_period.index if r.target_period else -1, np.int64),
         "has_ref": (lambda r: r.reference is not None, bool),
+        "pmin": (lambda r: nan if r.proj_min is None else r.proj_min, float),
+        "pmax": (lambda r: nan if r.proj_max is None else r.proj_max, float),
         "id": (lambda r: r.id, object),
         "kind_str": (lambda r: r.kind, object),
         "cmp_str": (lambda r: r.effective_comparator, object),

@@ -31,6 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="输出文件：报告.docx、附表.xlsx 或 报告.pdf")
     p.set_defaults(func=report)
 
+    p = sub.add_parser(
+        "analysis-set",
+        help="填写指标的原因分析和下一步措施（报告§四、§五）",
+        description="由牵头部门填写某指标未达进度的原因和下一步措施；每次保存新增一条记录，不覆盖历史。",
+    )
+    p.add_argument("indicator", help="指标代码，如 fitness.instructors_per_10k")
+    p.add_argument("--area", help="地区代码（默认全区）")
+    p.add_argument("--cause", help="原因分析（报告§四）")
+    p.add_argument("--measures", help="下一步措施（报告§五）")
+    p.add_argument("--user", required=True, help="填报人")
+    p.set_defaults(func=analysis_set)
+
 
 def _plans(args: argparse.Namespace, known: dict) -> list[str] | None:
     if not args.plan:
@@ -72,5 +84,36 @@ def report(args: argparse.Namespace) -> int:
         f"  评估基准日 {content.as_of}，数据截至 {content.known_on}，主要指标 {len(content.table)} 个\n"
         f"  使用批次 {'、'.join(map(str, content.batch_ids)) or '无'}；"
         f"配置哈希 {content.config_hash[:16]}；数据指纹 {content.fingerprint}"
+    )
+    return 0
+
+
+def analysis_set(args: argparse.Namespace) -> int:
+    from plantrack.store.analysis import MAX_TEXT, record_analysis
+
+    if args.cause is None and args.measures is None:
+        raise CliError("请至少填写 --cause（原因分析）或 --measures（下一步措施）之一。")
+    for flag, value in (("--cause", args.cause), ("--measures", args.measures)):
+        if value is not None and len(value) > MAX_TEXT:
+            raise CliError(
+                f"命令行 参数 {flag}：共 {len(value)} 字，超过 {MAX_TEXT} 字上限，请精简后再保存。"
+            )
+    ws = workspace(args, create=True)
+    if args.indicator not in ws.indicators:
+        raise CliError(
+            f"命令行 参数 INDICATOR：指标代码 “{args.indicator}” 不存在，"
+            "可用代码见 python -m plantrack assess 或 indicators.yaml。"
+        )
+    area = args.area or ws.district
+    if area not in ws.area_names:
+        raise CliError(
+            f"命令行 参数 --area：地区代码 “{area}” 不存在，可用代码见 indicators.yaml 的 areas。"
+        )
+    record_analysis(
+        ws.store, args.indicator, area, cause=args.cause, measures=args.measures, user=args.user
+    )
+    name = ws.indicators[args.indicator].name
+    print(
+        f"已保存“{name}”（{ws.area_names[area]}）的原因分析和措施；报告按数据截至日使用最新一条。"
     )
     return 0

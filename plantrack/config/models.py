@@ -137,6 +137,11 @@ class Target(Strict):
         "areas not listed use the indicator's target",
     )
     text: str = Field("", description="原文表述 The target as the plan words it, e.g. 41%以上")
+    each_year: bool = Field(
+        False,
+        description="逐年要求 The requirement holds in every year of the plan (每年至少一次), "
+        "judged year by year rather than once at the target period",
+    )
 
 
 class Range(Strict):

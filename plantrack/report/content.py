@@ -20,8 +20,9 @@ from plantrack.assess import time_share
 from plantrack.formula import formula_names
 from plantrack.periods import Period, parse_period
 from plantrack.report import narrative
-from plantrack.report.rows import display_rows
+from plantrack.report.rows import display_rows, num
 from plantrack.report.tasks import TaskSummary, task_summary
+from plantrack.report.wording import DEMO_MARK, fit_precision, title_names
 from plantrack.scorecard import assessment_table, observations
 from plantrack.workspace import Workspace
 
@@ -29,7 +30,7 @@ MAIN_KINDS = ("target", "relative", "milestone")
 PROBLEM_VERDICTS = ("逆向", "未实现", "未达标", "逾期", "滞后")
 MET = ("提前实现", "已实现")
 EPS = 1e-9
-DEFAULT_ORG = "（编制单位）"
+DEFAULT_ORG = ""  # empty: the issuer from plantrack.toml [report] issuer, else the plans' issuer
 
 SECTIONS: list[tuple[str, str]] = [
     ("overview", "一、总体情况"),
@@ -37,7 +38,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("tasks", "三、重点任务推进情况"),
     ("problems", "四、存在的主要问题"),
     ("next_steps", "五、下一步工作建议"),
-    ("methods", "附：测算方法与数据来源"),
+    ("methods", "附件：测算方法与数据来源"),
 ]
 NARRATIVE_KEYS = ("overview", "indicators", "tasks", "problems", "next_steps")
 
@@ -91,6 +92,14 @@ class ReportContent:
     references: dict[str, str] = field(default_factory=dict)  # relative indicator → its reference
     narrative: dict[str, str] = field(default_factory=dict)
     methods: list[str] = field(default_factory=list)
+    analysis: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    plan_names: dict[str, str] = field(default_factory=dict)  # plan id → short name
+    rollup_sources: dict[str, str] = field(default_factory=dict)  # indicator → its components
+
+    @property
+    def final(self) -> bool:
+        """A 总结评估: the as-of date is at or after the end of every plan period."""
+        return self.evaluation == "总结评估"
 
     @property
     def title_lines(self) -> list[str]:
@@ -98,15 +107,15 @@ class ReportContent:
         lines = [
             *self.plan_labels,
             "",
-            f"评估基准日：{self.as_of:%Y年%m月%d日}",
-            f"数据截至：{self.known_on:%Y年%m月%d日}",
+            f"评估基准日：{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日",
+            f"数据截至：{self.known_on.year}年{self.known_on.month}月{self.known_on.day}日",
             f"评估范围：{self.area_name}",
             "",
             f"编制单位：{self.org}",
-            f"{self.issued:%Y年%m月%d日}",
+            f"{self.issued.year}年{self.issued.month}月{self.issued.day}日",
         ]
         if self.is_demo:
-            lines.append("示例数据（模拟，非官方统计）")
+            lines.append(DEMO_MARK)
         return lines
 
     @property
@@ -204,6 +213,70 @@ def used_batches(ws: Workspace, values: pd.DataFrame) -> pd.DataFrame:
     return b[b["id"].isin(ids)].sort_values("id")[cols].reset_index(drop=True)
 
 
+def default_org(ws: Workspace) -> str:
+    """编制单位: ``[report] issuer`` in plantrack.toml, else the issuer most of the plans name
+    (without 办公室: the government itself), never a placeholder."""
+    from plantrack.settings import report_settings
+
+    issuer = report_settings().get("issuer")
+    if issuer:
+        return str(issuer)
+    issuers = [p.issuer.removesuffix("办公室") for p in ws.plans.values()]
+    return max(dict.fromkeys(issuers), key=issuers.count) if issuers else ws.area_names[ws.district]
+
+
+def district_only(ws: Workspace, indicator: str) -> bool:
+    """An indicator only the district reports (no 街道 values: roll-up method none)."""
+    return ws.indicators[indicator].rollup.method == "none"
+
+
+def _precision(ws: Workspace, r: dict) -> int:
+    """The indicator's decimals, widened where its values need it (wording.fit_precision)."""
+    ind = ws.indicators[r["indicator"]]
+    met = None if pd.isna(r.get("verdict")) else r["verdict"] in (*MET, "已达标")
+    return fit_precision(
+        int(r["precision"]),
+        ind.baseline.value if ind.baseline else None,
+        ind.target.value if ind.target else None,
+        observed=(num(r.get("baseline_value")), num(r.get("latest_value"))),
+        target=num(r.get("target_value")),
+        met=met,
+    )
+
+
+def rollup_sources(ws: Workspace, ids: list[str]) -> dict[str, str]:
+    """How each district roll-up is made, in words naming its components (Excel 汇总自)."""
+    n = len(ws.registry.areas.subareas)
+    out = {}
+    for i in ids:
+        ind = ws.indicators[i]
+        method = ind.rollup.method
+        if method == "sum":
+            out[i] = f"{n}个街道“{ind.name}”合计"
+        elif method == "weighted_mean" and ind.rollup.weight in ws.indicators:
+            out[i] = f"{n}个街道按“{ws.indicators[ind.rollup.weight].name}”加权平均"  # type: ignore[index]
+        elif method == "formula" and ind.formula:
+            parts = "、".join(
+                f"“{ws.indicators[x].name}”（{x}）"
+                for x in formula_names(ind.formula)
+                if x in ws.indicators
+            )
+            out[i] = f"按公式 {ind.formula} 计算，分项{parts}为{n}个街道合计"
+    return out
+
+
+def _analysis(ws: Workspace, area: str, known_on: date) -> dict:
+    from plantrack.store.analysis import latest_analysis
+
+    df = latest_analysis(ws.store, known_on)
+    df = df[df["area"] == area]
+    return {
+        r.indicator: (r.cause if isinstance(r.cause, str) else None,
+                      r.measures if isinstance(r.measures, str) else None)
+        for r in df.itertuples()
+    }  # fmt: skip
+
+
 def build_content(
     ws: Workspace,
     as_of: date,
@@ -224,6 +297,10 @@ def build_content(
     obs = observations(ws, as_of=as_of, known_on=known_on)
     full = assessment_table(ws, as_of, known_on=known_on, area=area, obs=obs)
     full = full[full["plan"].isin(plans)].reset_index(drop=True)
+    if area != ws.district:  # a 街道 report leaves out what only the district reports
+        full = full[~full["indicator"].map(lambda i: district_only(ws, i))]
+        full = full.reset_index(drop=True)
+    full["precision"] = [_precision(ws, r) for r in full.to_dict(orient="records")]
     table = full[full["kind"].isin(MAIN_KINDS) & full["attribute"].notna()].reset_index(drop=True)
     table.insert(0, "seq", range(1, len(table) + 1))
     plans = [p for p in plans if (full["plan"] == p).any() or _has_tasks(ws, p)]
@@ -234,7 +311,7 @@ def build_content(
     values = values.sort_values(["indicator", "area", "period"]).reset_index(drop=True)
     kind = evaluation_kind(ws, plans, as_of) if plans else "实施情况评估"
     labels = [f"{ws.plans[p].name}（{ws.plans[p].doc_no}）" for p in plans]
-    names = "、".join(f"《{ws.plans[p].short_name}》" for p in plans)
+    names = title_names([ws.plans[p].short_name for p in plans])
     area_name = ws.area_names.get(area, area)
     content = ReportContent(
         title=f"{area_name}{names}{kind}报告",
@@ -245,19 +322,21 @@ def build_content(
         known_on=known_on,
         area=area,
         area_name=area_name,
-        org=org or DEFAULT_ORG,
+        org=org or default_org(ws),
         issued=issued or date.today(),
         config_hash=ws.config_hash,
         is_demo=ws.is_demo,
         full_table=full,
         table=table,
-        rows=display_rows(ws, table),
+        rows=display_rows(ws, table, final=kind == "总结评估"),
         values=values,
         batches=used_batches(ws, values),
         fingerprint=fingerprint(values),
         counts=verdict_counts(table),
         pace=plan_pace(ws, table, as_of),
-        tasks=task_summary(ws, as_of, known_on, plans),
+        tasks=task_summary(
+            ws, as_of, known_on, plans, unit=None if area == ws.district else area_name
+        ),
         problems=problem_rows(table),
         indicator_names={i: ws.indicators[i].name for i in related},
         area_names=dict(ws.area_names),
@@ -266,6 +345,9 @@ def build_content(
             for i in table["indicator"]
             if ws.indicators[i].target and ws.indicators[i].target.reference  # type: ignore[union-attr]
         },
+        analysis=_analysis(ws, area, known_on),
+        plan_names={p: ws.plans[p].short_name for p in plans},
+        rollup_sources=rollup_sources(ws, related),
     )
     content.narrative = narrative.defaults(content)
     content.methods = narrative.methods_text(ws, content)

@@ -55,15 +55,19 @@ class TaskSummary:
 
 
 def task_summary(
-    ws: Workspace, as_of: date, known_on: date | None, plans: list[str]
+    ws: Workspace, as_of: date, known_on: date | None, plans: list[str], unit: str | None = None
 ) -> TaskSummary:
-    """Counts by kind and status, the overdue list and the plans' key tasks."""
+    """Counts by kind and status, and the overdue list, for the chosen plans (and, for a
+    街道 report, only the tasks that 街道 owns: its name or 各街道 among the units)."""
     try:
         from plantrack.tasks.board import task_table
     except ImportError:
         return TaskSummary(available=False)
     table = task_table(ws, as_of, known_on)
     table = table[table["plan"].isin(plans)].reset_index(drop=True)
+    if unit is not None:
+        owned = table["units"].astype(str).map(lambda u: unit in u or "各街道" in u)
+        table = table[owned].reset_index(drop=True)
     counts: dict[str, dict[str, int]] = {}
     for kind in KIND_NAMES:
         part = table[table["kind"] == kind]

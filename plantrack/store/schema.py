@@ -149,6 +149,17 @@ MIGRATIONS: list[list[str]] = [
         CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE
             ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
     ],
+    # 5: causes and measures of each indicator, filled by its lead department (append-only)
+    [
+        """CREATE TABLE IF NOT EXISTS indicator_analysis (
+            indicator VARCHAR NOT NULL,
+            area VARCHAR NOT NULL,
+            cause VARCHAR,
+            measures VARCHAR,
+            user_name VARCHAR NOT NULL,
+            recorded_at TIMESTAMP NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
