@@ -55,11 +55,11 @@ LEGEND_PT = 8.5
 
 
 def _y_range(ax, values: list[float]) -> None:
-    """A y range that shows the level honestly: a (nearly) flat non-negative series starts
-    at zero (never a flat line on a 0.96–1.04 axis); otherwise the data with a margin."""
+    """A y range that shows the level honestly: a flat non-negative series starts at zero
+    (never a flat line on a 0.96–1.04 axis); otherwise the data with a margin."""
     lo, hi = min(values), max(values)
     top = max(abs(hi), abs(lo))
-    if lo >= 0 and (hi - lo) < 0.1 * top:
+    if lo >= 0 and (hi - lo) <= 0.01 * top:
         ax.set_ylim(0.0, hi * 1.25 if hi > 0 else 1.0)
         return
     pad = 0.12 * (hi - lo)

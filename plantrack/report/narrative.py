@@ -17,6 +17,7 @@ from plantrack.report.rows import clean_reason, num, text
 from plantrack.report.wording import (
     DEMO_MARK,
     amount,
+    change,
     moved,
     period_text,
     quote,
@@ -187,7 +188,7 @@ def _facts(c: ReportContent, r: dict) -> str:
     target = num(r["target_value"])
     if c.final and target is not None:
         parts.append(
-            f"距目标值{amount(target, p, unit)}还差{amount(abs(target - latest), p, unit)}"
+            f"距目标值{amount(target, p, unit)}还差{change(abs(target - latest), p, unit)}"
         )
     elif num(r["completion"]) is not None:
         share, ts = num(r["completion"]), num(r["time_share"])

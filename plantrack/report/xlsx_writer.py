@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from plantrack.export import escape_cell
 from plantrack.present import round_half_up
 from plantrack.report.content import SECTIONS, ReportContent
-from plantrack.report.rows import COLUMNS, FILLS, SOURCES
+from plantrack.report.rows import COLUMNS, FILLS, SOURCES, num
 from plantrack.report.wording import DEMO_MARK, period_text
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
@@ -157,7 +157,8 @@ def _main_sheet(wb: Workbook, c: ReportContent) -> None:
         p = int(row["_precision"])
         numeric = r["kind"] == "target"
         values: list[Any] = [int(row["序号"]), row["指标名称"], row["单位"], row["属性"]]
-        values.append(rounded(r["baseline_value"], p) if numeric else row["基期值"])
+        has_base = r["kind"] != "milestone" and num(r["baseline_value"]) is not None
+        values.append(rounded(r["baseline_value"], p) if has_base else row["基期值"])
         values.append(rounded(r["target_value"], p) if numeric else row["目标值"])
         values.append(rounded(r["latest_value"], p) if r["kind"] != "milestone" else row["现状值"])
         values.append(period_text(r["latest_period"]) if r["kind"] != "milestone" else None)
