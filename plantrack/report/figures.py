@@ -51,6 +51,7 @@ def _end(period: object) -> date | None:
 
 
 DPI = 200
+FIGSIZE = (7.2, 3.2)  # inches: three charts and their captions fill a portrait A4 page
 LEGEND_PT = 8.5
 
 
@@ -82,7 +83,7 @@ def indicator_chart(
     """
     unit = row.get("unit") or ""
     with rc_context(_rc()):
-        fig = Figure(figsize=(7.2, 3.6), dpi=dpi)
+        fig = Figure(figsize=FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         s = series.assign(end=series["period"].map(_end)).dropna(subset=["end"]).sort_values("end")
@@ -128,7 +129,7 @@ def indicator_chart(
                      ha="right", va="bottom")  # fmt: skip
             fig.text(0.5, 0.5, "示例数据", fontsize=40, color="#c62828", alpha=0.08,
                      ha="center", va="center", rotation=20)  # fmt: skip
-        fig.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.27)  # tight_layout is slow
+        fig.subplots_adjust(left=0.1, right=0.985, top=0.9, bottom=0.29)  # tight_layout is slow
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -257,8 +257,11 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _table(pdf, COLUMNS, rows, WIDTHS, fills, size=7.5, groups=groups)
     _note(pdf, source_line(c))
     pdf.add_page(orientation="P")
+    from plantrack.report.figures import FIGSIZE
+
+    chart_h = pdf.epw * FIGSIZE[1] / FIGSIZE[0]
     for caption, png in charts:
-        if pdf.get_y() > pdf.h - 88:
+        if pdf.get_y() + chart_h + 8 > pdf.page_break_trigger:
             pdf.add_page()
         pdf.image(io.BytesIO(png), w=pdf.epw)
         _caption(pdf, caption + demo)
