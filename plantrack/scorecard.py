@@ -153,7 +153,7 @@ def assessment_table(
             for i in inds
             if i.kind == "relative" and i.target and i.target.reference in ws.indicators
         }
-        district_refs = [r for r in refs if ws.indicators[r].rollup.method == "none"]  # type: ignore[index]
+        district_refs = [r for r in refs if ws.indicators[r].rollup.method == "none"]
         shared = obs[(obs["area"] == ws.district) & obs["indicator"].isin(district_refs)]
         mine = pd.concat([mine, shared.assign(area=area)], ignore_index=True)
     frame = assess_frame(

@@ -254,7 +254,7 @@ def rollup_sources(ws: Workspace, ids: list[str]) -> dict[str, str]:
         if method == "sum":
             out[i] = f"{n}个街道“{ind.name}”合计"
         elif method == "weighted_mean" and ind.rollup.weight in ws.indicators:
-            out[i] = f"{n}个街道按“{ws.indicators[ind.rollup.weight].name}”加权平均"  # type: ignore[index]
+            out[i] = f"{n}个街道按“{ws.indicators[ind.rollup.weight].name}”加权平均"
         elif method == "formula" and ind.formula:
             parts = "、".join(
                 f"“{ws.indicators[x].name}”（{x}）"

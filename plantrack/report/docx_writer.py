@@ -316,6 +316,20 @@ def source_line(c: ReportContent) -> str:
     return text + (f"{DEMO_MARK}。" if c.is_demo else "")
 
 
+def batch_row(b: dict) -> list[str]:
+    """One row of 附表1 (batches used), every cell as text."""
+    created = b["created_at"]
+    when = f"{created:%Y-%m-%d %H:%M}" if hasattr(created, "strftime") else str(created)
+    source = str(b["source"])
+    return [
+        str(b["id"]),
+        when,
+        str(b["file_name"] or ""),
+        str(b["user_name"]),
+        SOURCES.get(source, source),
+    ]
+
+
 def main_table_rows(c: ReportContent) -> tuple[list[list[str]], dict[int, str]]:
     """The 主要指标 rows and the plan heading above the first row of each plan."""
     rows = [[r[k] for k in COLUMNS] for r in c.rows]
@@ -372,16 +386,7 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     doc.add_heading(heads["methods"], level=1)
     _text(doc, "\n".join(c.methods))
     caption(doc, f"附表1  使用的上报批次{_demo(c)}")
-    rows = [
-        [
-            str(b.id),
-            f"{b.created_at:%Y-%m-%d %H:%M}",
-            b.file_name or "",
-            b.user_name,
-            SOURCES.get(b.source, b.source),
-        ]  # type: ignore[list-item]
-        for b in c.batches.itertuples()
-    ]
+    rows = [batch_row(b) for b in c.batches.to_dict(orient="records")]
     _table(doc, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 4, 3], size=10.5)
     batches = "、".join(str(b) for b in c.batch_ids) or "无"
     _note(

@@ -223,7 +223,7 @@ def problems(c: ReportContent) -> str:
     missing = c.table[c.table["verdict"] == "无法评估"]
     if not missing.empty:
         names = "、".join(
-            f"{quote(str(r.name))}（{clean_reason(r.reason) or '数据不足'}）"  # type: ignore[arg-type]
+            f"{quote(str(r.name))}（{clean_reason(r.reason) or '数据不足'}）"
             for r in missing.itertuples()
         )
         lines.append(f"另有{len(missing)}个指标数据不足、无法评估：{names}。")

@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 from plantrack.report.content import SECTIONS, ReportContent
 from plantrack.report.docx_writer import SUBHEAD
 from plantrack.report.output import PDF_HINT, PdfUnavailable
-from plantrack.report.rows import COLUMNS, FILLS, SOURCES, WIDTHS
+from plantrack.report.rows import COLUMNS, FILLS, WIDTHS
 from plantrack.report.tasks import KIND_NAMES, STATUSES
 from plantrack.report.wording import DEMO_MARK
 
@@ -232,7 +232,7 @@ def _render_toc(pdf: FPDF, outline) -> None:
 
 
 def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
-    from plantrack.report.docx_writer import main_table_rows, source_line
+    from plantrack.report.docx_writer import batch_row, main_table_rows, source_line
 
     pdf = _pdf()
     pdf.demo = c.is_demo
@@ -296,16 +296,7 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
         _para(pdf, c.narrative[key])
     _heading(pdf, heads["methods"])
     _para(pdf, "\n".join(c.methods), size=9.5)
-    rows = [
-        [
-            str(b.id),
-            f"{b.created_at:%Y-%m-%d %H:%M}",
-            b.file_name or "",
-            b.user_name,
-            SOURCES.get(b.source, b.source),
-        ]  # type: ignore[list-item]
-        for b in c.batches.itertuples()
-    ]
+    rows = [batch_row(b) for b in c.batches.to_dict(orient="records")]
     _caption(pdf, f"附表1  使用的上报批次{demo}")
     _table(pdf, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 4, 3], size=8)
     _note(pdf, f"指标配置编码：{c.config_hash}；数据指纹：{c.fingerprint}。")

@@ -38,7 +38,7 @@ def decimals(value: float | None) -> int:
     if value is None:
         return 0
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return max(0, -int(exponent))  # type: ignore[arg-type]
+    return max(0, -int(exponent))
 
 
 def fit_precision(
