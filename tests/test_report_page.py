@@ -98,7 +98,7 @@ def test_cause_and_measures_entered_on_the_page_reach_the_report(app_env: Path):
     at.text_input(key=f"report_analysis_user_{ind}").set_value("区教育体育局")
     at.button[[b.label for b in at.button].index("保存原因和措施")].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    problems = next(ta for ta in at.text_area if ta.key.startswith("report_text_problems"))
-    steps = next(ta for ta in at.text_area if ta.key.startswith("report_text_next_steps"))
+    problems = next(ta for ta in at.text_area if (ta.key or "").startswith("report_text_problems"))
+    steps = next(ta for ta in at.text_area if (ta.key or "").startswith("report_text_next_steps"))
     assert "原因：受场地改造影响，培训推迟。" in problems.value
     assert "下半年增开两期培训" in steps.value

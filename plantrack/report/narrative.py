@@ -323,7 +323,7 @@ def methods_text(ws: Workspace, c: ReportContent) -> list[str]:
         "十一、全区数值。直接上报的优先；按公式计算的指标，由各街道分项合计后计算；比率类指标按配置的权重"
         "加权平均。年初至今累计的指标，年内按季度折算年度目标（第一季度末应完成四分之一，依此类推）。",
         "十二、数值修约。各指标按其规定的小数位数四舍五入；基期值或目标值的小数位数更多的，按其位数显示。",
-        PACE_RULE,
+        *([] if c.final else [PACE_RULE]),
         f"数据来源：截至{_d(c.known_on)}已入库的数据（之后上报或修订的数据不影响本报告），"
         f"共使用{len(c.batches)}个上报批次、{len(c.values)}个数值（批次见附表1）；"
         f"指标配置编码{c.config_hash[:16]}，数据指纹{c.fingerprint}。"

@@ -116,7 +116,7 @@ def _pdf() -> ReportPdf:
 def _lines(pdf: FPDF, h: float, text: str, align: str = "J") -> None:
     """Wrapped text at the left margin (Chinese line-breaking); the cursor ends below it."""
     pdf.set_x(pdf.l_margin)
-    lines = wrap(text, pdf.epw - 0.5, pdf.get_string_width)
+    lines = wrap(text, pdf.epw - 2 * pdf.c_margin - 3, pdf.get_string_width)
     pdf.multi_cell(
         0, h, "\n".join(lines), align="L" if align == "J" else align,
         wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT",
