@@ -103,6 +103,8 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cut = text.index("  - id: plan.example")  # replace the example by the two indicators
     cfg.write_text(text[:cut] + INDICATORS.lstrip("\n"), encoding="utf-8")
     db = ("--config", str(cfg), "--db", str(tmp / "europe.duckdb"))
+    proc = cli(*db, "init")  # only an explicit init creates a database
+    assert proc.returncode == 0, proc.stderr
     for user in ("tester",):
         proc = cli(*db, "create-admin", user)
         assert proc.returncode == 0, proc.stderr

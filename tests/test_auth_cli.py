@@ -26,6 +26,7 @@ def test_accounts_approval_and_audit_from_the_cli(
     # 全民健身: 区教育体育局 leads fitness.fitness_events
     data.write_bytes(csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3)]))
     monkeypatch.setenv("PLANTRACK_PASSWORD", "admin-password-1")
+    assert run(capsys, "--db", db, "init")[0] == 0
     assert run(capsys, "--db", db, "create-admin", "root")[0] == 0
     code, out, _ = run(capsys, "--db", db, "users")
     assert code == 0 and "root" in out and "管理员" in out

@@ -1,5 +1,5 @@
-"""``--db``: a mistyped path is an error for read commands (nothing created), writes may
-create a new real database; ``history`` output; the stale-check refusal on the CLI."""
+"""``--db``: a mistyped path is an error for every command (nothing created); only ``init`` /
+``init-demo`` create a database, and ``template`` needs none; ``history`` output; the stale-check refusal on the CLI."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.conftest import ROOT, act_as, add_accounts, cli_env
 from tests.test_store import rows
 from tests.upload_fixtures import csv_bytes, row
 
-MISSING = "不存在。请检查 --db / PLANTRACK_DB，或用 `python -m plantrack --db"
+MISSING = "不存在。请检查 --db / PLANTRACK_DB 的路径；新建空的正式库用 `python -m plantrack --db"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -45,7 +45,7 @@ def test_read_command_on_a_missing_database_fails_and_creates_nothing(tmp_path: 
         timeout=120,
     )
     assert proc.returncode == 1, proc.stderr
-    assert f"数据库文件 {db} {MISSING} {db} init-demo` 创建示例库。" in proc.stderr
+    assert f"数据库文件 {db} {MISSING} {db} init`，示例库用" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not db.exists() and not db.parent.exists()
 
@@ -65,21 +65,33 @@ def test_every_read_command_refuses_a_missing_database(
         ["task-template", "--out", str(tmp_path / "t.xlsx")],
         ["report", "--as-of", "2023-12-31", "--out", str(tmp_path / "r.docx")],
         ["validate", str(data)],
-        ["template", "--period", "2024Q1", "--out", str(tmp_path / "t1.xlsx")],
     ]
     for argv in commands:
         code, _out, err = run(capsys, "--db", str(db), *argv)
         assert code == 1 and MISSING in err, (argv, code, err)
         assert not db.parent.exists(), argv
+    # the fill-in template comes from the registry alone
+    out = tmp_path / "t1.xlsx"
+    code, _out, err = run(
+        capsys, "--db", str(db), "template", "--period", "2024Q1", "--out", str(out)
+    )
+    assert code == 0 and out.exists(), err
+    assert not db.parent.exists()
 
 
-def test_write_commands_may_create_a_new_real_database(
+def test_write_commands_need_an_explicit_init(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "q1.csv"
     data.write_bytes(csv_bytes([row(indicator="fitness.fitness_events", area="市中区", value=3)]))
     db = tmp_path / "new" / "real.duckdb"
     cli_env(monkeypatch)
+    for argv in (["load", str(data), "--user", "张三"], ["create-admin", "张三"]):
+        code, out, err = run(capsys, "--db", str(db), *argv)  # a typo'd path creates nothing
+        assert code == 1 and MISSING in err, (argv, err)
+        assert not db.parent.exists()
+    db.parent.mkdir()
+    assert run(capsys, "--db", str(db), "init")[0] == 0
     code, out, err = run(capsys, "--db", str(db), "load", str(data), "--user", "张三")
     assert code == 1 and "用户名或密码错误" in err  # a new real database has no account
     code, out, err = run(capsys, "--db", str(db), "create-admin", "张三")
@@ -88,6 +100,8 @@ def test_write_commands_may_create_a_new_real_database(
     assert code == 0, err
     assert "新增 1 个" in out and db.exists()
     db2 = tmp_path / "new2" / "real.duckdb"
+    db2.parent.mkdir()
+    assert run(capsys, "--db", str(db2), "init")[0] == 0
     assert run(capsys, "--db", str(db2), "create-admin", "张三")[0] == 0
     code, out, err = run(
         capsys, "--db", str(db2), "task-update", "openness2022.t23", "--status", "进行中",
