@@ -5,5 +5,5 @@ import streamlit as st
 from app.i18n import t
 from app.nav import pages
 
-st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")
 st.navigation(pages(), position="hidden").run()

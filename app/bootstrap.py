@@ -12,8 +12,8 @@ from collections.abc import Collection
 
 import streamlit as st
 
-from app import cache, login_view, session
-from app.i18n import t
+from app import cache, login_view, session, style
+from app.i18n import keep_language, seed_language, t
 from app.nav import sidebar_links
 from plantrack.config import ConfigError
 from plantrack.store import StoreError
@@ -36,8 +36,10 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
     except StoreError as exc:
         st.error(t("error.store") + str(exc))
         st.stop()
+    seed_language()
+    style.apply()
     if ws.is_demo:
-        st.warning(t("demo.banner"), icon="⚠️")
+        st.warning(t("demo.banner"), icon=":material/warning:")
     if actor is None:
         with st.sidebar:
             _language()
@@ -61,10 +63,13 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
 
 
 def _language() -> None:
-    st.radio(
+    """The language radio (seeded by :func:`seed_language` earlier in the run); the choice
+    is kept for the next page and written to the URL."""
+    choice = st.radio(
         t("lang.label"),
         ["zh", "en"],
         key="lang",
         horizontal=True,
         format_func=lambda v: "中文" if v == "zh" else "English",
     )
+    keep_language(choice)

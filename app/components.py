@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app.i18n import lang, t
-from plantrack.present import LIGHT_DOTS, verdict_icon
+from app.i18n import STRINGS, lang, lang_params, t
+from plantrack.present import LIGHT_DOTS, VERDICTS, fmt_share, verdict_icon
 from plantrack.workspace import Workspace
 
 MID, FINAL = date(2023, 12, 31), date(2025, 12, 31)
 MIN_DATE = date(2020, 1, 1)
+DATE_FORMAT = "YYYY-MM-DD"  # the one date format of the UI (date_input and DateColumn)
 SHARED_AS_OF = "_as_of"
 INDICATOR_PAGE = "pages/indicator.py"
 
@@ -72,15 +73,19 @@ def as_of_picker(key: str = "as_of", url: bool = False) -> date:
         st.session_state[key] = st.session_state.get(SHARED_AS_OF, today)
     if url:
         sync_from_url(key, "as_of", parse_date, today)
-    cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    for col, label, value in (
-        (cols[1], t("asof.mid"), MID),
-        (cols[2], t("asof.final"), FINAL),
-        (cols[3], t("asof.today"), today),
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    # the quick picks stay in one row on a phone (columns would stack them)
+    picks = right.container(horizontal=True, gap="small")
+    for label, value in (
+        (t("asof.mid"), MID),
+        (t("asof.final"), FINAL),
+        (t("asof.today"), today),
     ):
-        if col.button(label, key=f"{key}_{value}", width="stretch"):
+        if picks.button(label, key=f"{key}_{value}"):
             st.session_state[key] = value
-    chosen = cols[0].date_input(t("asof.label"), key=key, min_value=MIN_DATE, format="YYYY-MM-DD")
+    chosen = left.date_input(
+        t("asof.label"), key=key, min_value=MIN_DATE, format=DATE_FORMAT, help=t("asof.help")
+    )
     st.session_state[SHARED_AS_OF] = chosen
     if url:
         sync_to_url("as_of", chosen)
@@ -90,10 +95,90 @@ def as_of_picker(key: str = "as_of", url: bool = False) -> date:
 # -- words ------------------------------------------------------------------------------
 
 
+# Material icon and colour per verdict, for text Streamlit draws as markdown (labels,
+# captions, links): no emoji font is needed. Tables (plain text cells) use the text icons of
+# plantrack.present and a text colour per light (:func:`light_styles`).
+MATERIAL = {
+    "逆向": "trending_down",
+    "未实现": "cancel",
+    "未保持": "cancel",
+    "逾期": "alarm",
+    "滞后": "hourglass_bottom",
+    "未达标": "cancel",
+    "逾期完成": "history",
+    "基本符合预期": "check",
+    "快于预期": "trending_up",
+    "进行中": "pending",
+    "提前实现": "star",
+    "已实现": "check_circle",
+    "已达标": "check_circle",
+    "已完成": "task_alt",
+    "监测": "monitoring",
+    "无法评估": "help",
+}
+FAR_ABOVE = 1.5  # completion above 150% is written as 远超目标
+MD_COLOURS = {"green": "green", "yellow": "orange", "red": "red", "grey": "gray"}
+TEXT_COLOURS = {"green": "#1b5e20", "yellow": "#8a5a00", "red": "#b71c1c", "grey": "#616161"}
+
+
+def _verdict(verdict: object) -> str:
+    return verdict if isinstance(verdict, str) and verdict else "无法评估"
+
+
 def verdict_text(verdict: object) -> str:
     """The verdict in the reader's language, with its icon (which survives grey-scale print)."""
-    v = verdict if isinstance(verdict, str) and verdict else "无法评估"
+    v = _verdict(verdict)
     return f"{verdict_icon(v)} {t('verdict.' + v)}"
+
+
+def verdict_icon_md(verdict: object) -> str:
+    """The verdict's Material icon in its light's colour (markdown)."""
+    v = _verdict(verdict)
+    light = VERDICTS.get(v, ("grey",))[0]
+    return f":{MD_COLOURS[light]}[:material/{MATERIAL.get(v, 'help')}:]"
+
+
+def verdict_md(verdict: object) -> str:
+    """Icon and word as markdown, for labels, links and captions."""
+    return f"{verdict_icon_md(verdict)} {t('verdict.' + _verdict(verdict))}"
+
+
+def light_styles(lights: pd.Series) -> list[str]:
+    """CSS per table cell: the light's colour as bold text (the word and icon carry it too)."""
+    return [
+        f"color: {TEXT_COLOURS.get(x, TEXT_COLOURS['grey'])}; font-weight: 600"
+        for x in lights.fillna("grey")
+    ]
+
+
+def completion_parts(value: object) -> tuple[str, str | None]:
+    """Completion as a figure and, far outside 0–100%, its meaning ("远超目标")."""
+    if value is None or not isinstance(value, int | float) or pd.isna(value):
+        return "—", None
+    share = fmt_share(float(value), 0).replace("-", "−")
+    if value > FAR_ABOVE:
+        return share, t("completion.far_above.word")
+    if value < 0:
+        return share, t("completion.below_base.word")
+    return share, None
+
+
+def completion_text(value: object) -> str:
+    """Completion with its meaning when it is far outside 0–100% (a base near the target or
+    a value past it makes the ratio large): "远超目标（597%）", "比基期倒退（−20%）"."""
+    share, meaning = completion_parts(value)
+    return share if meaning is None else f"{meaning}（{share}）"
+
+
+def completion_note(value: object) -> str | None:
+    """Why a completion is far outside 0–100%, for a help text or caption."""
+    if value is None or not isinstance(value, int | float) or pd.isna(value):
+        return None
+    if value > FAR_ABOVE:
+        return t("completion.far_above.help")
+    if value < 0:
+        return t("completion.below_base.help")
+    return None
 
 
 def verdict_texts(verdicts: pd.Series) -> pd.Series:
@@ -102,6 +187,7 @@ def verdict_texts(verdicts: pd.Series) -> pd.Series:
 
 
 def light_dots(lights: pd.Series) -> pd.Series:
+    """A text shape per light (● ◆ ■ ○), for plain-text cells."""
     return lights.fillna("grey").map(LIGHT_DOTS).fillna(LIGHT_DOTS["grey"])
 
 
@@ -117,21 +203,69 @@ def names(ws: Workspace, ids: pd.Series) -> pd.Series:
 
 
 def plan_name(ws: Workspace, plan_id: str) -> str:
+    """The plan's short name in the reader's language (Chinese where no English is given)."""
     plan = ws.plans.get(plan_id)
-    return plan.short_name if plan else plan_id
+    if plan is None:
+        return plan_id
+    return (plan.short_name_en or plan.short_name) if lang() == "en" else plan.short_name
+
+
+def plan_full_name(ws: Workspace, plan_id: str) -> str:
+    plan = ws.plans.get(plan_id)
+    if plan is None:
+        return plan_id
+    return (plan.name_en or plan.name) if lang() == "en" else plan.name
+
+
+def area_labels(ws: Workspace) -> dict[str, str]:
+    """Area code → name in the reader's language (for pickers and tables)."""
+    if lang() != "en":
+        return dict(ws.area_names)
+    areas = [ws.registry.areas.district, *ws.registry.areas.subareas]
+    return {a.code: a.name_en or a.name for a in areas}
+
+
+def dept_name(ws: Workspace, name: object) -> str:
+    """A department or unit as the plans name it, in English where the registry has it."""
+    if not isinstance(name, str) or not name:
+        return "—"
+    if lang() != "en":
+        return name
+    return ws.registry.names_en.get(name, name)
+
+
+def dept_names(ws: Workspace, names: pd.Series) -> pd.Series:
+    """:func:`dept_name` over a column; a cell may list several, joined by 、."""
+    if lang() != "en":
+        return names.fillna("—")
+    glossary = ws.registry.names_en
+
+    def one(cell: object) -> str:
+        if not isinstance(cell, str) or not cell:
+            return "—"
+        return ", ".join(glossary.get(p, p) for p in cell.split("、"))
+
+    return names.map(one)
+
+
+def unit_text(unit: str) -> str:
+    """A unit of measure in the reader's language (``%`` and Chinese units)."""
+    return t("unit." + unit) if lang() == "en" and ("unit." + unit) in STRINGS else unit
 
 
 # -- links to the indicator page ----------------------------------------------------------
 
 
 def indicator_params(ind_id: str, area: str, as_of: date) -> dict[str, str]:
-    return {"id": ind_id, "area": area, "as_of": as_of.isoformat()}
+    return {"id": ind_id, "area": area, "as_of": as_of.isoformat(), **lang_params()}
 
 
 def indicator_url(ind_id: str, area: str, as_of: date) -> str:
-    """A relative link (works under any base path): ``indicator?id=…&area=…&as_of=…``."""
+    """A relative link (works under any base path): ``indicator?id=…&area=…&as_of=…``
+    (and ``&lang=en`` in English)."""
     p = indicator_params(ind_id, area, as_of)
-    return f"indicator?id={p['id']}&area={p['area']}&as_of={p['as_of']}"
+    extra = "&lang=en" if "lang" in p else ""
+    return f"indicator?id={p['id']}&area={p['area']}&as_of={p['as_of']}{extra}"
 
 
 def indicator_link(label: str, ind_id: str, area: str, as_of: date) -> None:

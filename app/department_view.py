@@ -18,8 +18,7 @@ from app.i18n import lang, t
 from plantrack import departments as dep
 from plantrack.workspace import Workspace
 
-TASK_DOTS = {"逾期": "🔴", "逾期完成": "🟡", "进行中": "⚪", "已完成": "🟢"}
-TASK_ICONS = {"逾期": "⏰", "逾期完成": "◐", "进行中": "…", "已完成": "✔"}
+TASK_LIGHTS = {"逾期": "red", "逾期完成": "yellow", "进行中": "grey", "已完成": "green"}
 
 
 def tasks(ws: Workspace, as_of: date, version: int) -> pd.DataFrame | None:
@@ -44,36 +43,43 @@ def _pick(names: list[str]) -> None:
         st.session_state["dept"] = names[row]
 
 
-def choose(summ: pd.DataFrame) -> str | None:
+def choose(ws: Workspace, summ: pd.DataFrame) -> str | None:
     """The department (``?dept=`` in the URL), most red lights first in the list."""
     names = summ["department"].tolist()
     if not names:
         return None
     c.sync_from_url("dept", "dept", lambda v: v if v in names else None, names[0])
-    chosen = st.selectbox(t("dept.choose"), names, key="dept")
+    labels = {n: c.dept_name(ws, n) for n in names}
+    chosen = st.selectbox(
+        t("dept.choose"), names, key="dept", format_func=labels.get, placeholder=t("widget.choose")
+    )
     c.sync_to_url("dept", chosen)
     return chosen
 
 
-def overview_table(summ: pd.DataFrame) -> None:
-    """Every department at once; selecting a row opens it."""
+def overview_table(ws: Workspace, summ: pd.DataFrame) -> None:
+    """Every department at once; selecting a row opens it. Column heads are plain text, so
+    the lights are text shapes (■ ◆ ●), never emoji."""
     names = summ["department"].tolist()
     cc = st.column_config
+    dots = c.LIGHT_DOTS
     labels = {
         "department": cc.TextColumn(t("dept.col.department"), width="medium"),
         "indicators": cc.NumberColumn(t("dept.col.indicators")),
-        "red": cc.NumberColumn("🔴 " + t("light.red")),
-        "yellow": cc.NumberColumn("🟡 " + t("light.yellow")),
-        "green": cc.NumberColumn("🟢 " + t("light.green")),
+        "red": cc.NumberColumn(f"{dots['red']} {t('light.red')}"),
+        "yellow": cc.NumberColumn(f"{dots['yellow']} {t('light.yellow')}"),
+        "green": cc.NumberColumn(f"{dots['green']} {t('light.green')}"),
         "monitor": cc.NumberColumn(t("dept.col.monitor")),
         "tasks": cc.NumberColumn(t("dept.col.tasks")),
-        "overdue": cc.NumberColumn("⏰ " + t("dept.col.overdue")),
-        "done": cc.NumberColumn("✔ " + t("dept.col.done")),
+        "overdue": cc.NumberColumn(f"{c.verdict_icon('逾期')} {t('dept.col.overdue')}"),
+        "done": cc.NumberColumn(f"{c.verdict_icon('已完成')} {t('dept.col.done')}"),
     }
+    view = summ.assign(department=summ["department"].map(lambda n: c.dept_name(ws, n)))
     st.dataframe(
-        summ,
+        view,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         key="dept_summary",
         column_config=labels,
         on_select=partial(_pick, names),
@@ -97,9 +103,11 @@ def detail(
     row = summ[summ["department"] == dept_name].iloc[0]
     cols = st.columns(4)
     cols[0].metric(t("dept.col.indicators"), int(row["indicators"]), border=True)
-    cols[1].metric("🔴 " + t("dept.metric.red"), int(row["red"]), border=True)
+    cols[1].metric(":red[:material/cancel:] " + t("dept.metric.red"), int(row["red"]), border=True)
     cols[2].metric(t("dept.col.tasks"), int(row["tasks"]), border=True)
-    cols[3].metric("⏰ " + t("dept.col.overdue"), int(row["overdue"]), border=True)
+    cols[3].metric(
+        f"{c.verdict_icon_md('逾期')} {t('dept.col.overdue')}", int(row["overdue"]), border=True
+    )
 
     st.markdown("#### " + t("dept.lead"))
     led = table[table["indicator"].isin(lead_ids)]
@@ -129,14 +137,12 @@ def task_list(ws: Workspace, dept_name: str, task_table: pd.DataFrame) -> None:
         return
     rank = {"逾期": 0, "进行中": 1, "逾期完成": 2, "已完成": 3}
     mine = mine.assign(_r=mine["status"].map(rank).fillna(9)).sort_values(["_r", "due"])
-    dots = mine["status"].map(lambda s: TASK_DOTS.get(s, "⚪") + " ")
-    if lang() == "zh":
-        words = mine["status"].map(lambda s: TASK_ICONS.get(s, "") + " ") + mine["label"]
-    else:
-        words = c.verdict_texts(mine["status"])
+    icons = mine["status"].map(lambda s: c.verdict_icon(s) + " ")
+    zh = lang() == "zh"
+    words = icons + mine["label"].astype(str) if zh else c.verdict_texts(mine["status"])
     view = pd.DataFrame(
         {
-            "status": (dots + words.astype(str)).to_numpy(),
+            "status": words.astype(str).to_numpy(),
             "title": mine["title"].to_numpy(),
             "plan": mine["plan"].map(lambda p: c.plan_name(ws, p)).to_numpy(),
             "deadline": mine["deadline_text"].fillna("").to_numpy(),
@@ -144,18 +150,21 @@ def task_list(ws: Workspace, dept_name: str, task_table: pd.DataFrame) -> None:
             "note": mine["note"].fillna("").to_numpy(),
         }
     )
+    lights = mine["status"].map(TASK_LIGHTS).reset_index(drop=True)
+    styled = view.style.apply(lambda col: c.light_styles(lights), subset=["status"])
     cc = st.column_config
     st.dataframe(
-        view,
+        styled,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         key="dept_tasks",
         column_config={
             "status": cc.TextColumn(t("dept.task.status")),
             "title": cc.TextColumn(t("dept.task.title"), width="large"),
             "plan": cc.TextColumn(t("plan.label")),
             "deadline": cc.TextColumn(t("dept.task.deadline")),
-            "due": cc.DateColumn(t("dept.task.due"), format="YYYY-MM-DD"),
+            "due": cc.DateColumn(t("dept.task.due"), format=c.DATE_FORMAT),
             "note": cc.TextColumn(t("dept.task.note")),
         },
     )

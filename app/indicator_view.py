@@ -17,7 +17,7 @@ from plantrack.charts import areas_figure, series_figure
 from plantrack.config import Indicator
 from plantrack.export import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from plantrack.periods import parse_period
-from plantrack.present import LIGHT_DOTS, fmt_number, fmt_numbers, fmt_share, fmt_target
+from plantrack.present import fmt_number, fmt_numbers, fmt_share, fmt_target
 from plantrack.workspace import Workspace
 
 AREA_ENDS = 15  # with more than 40 areas the chart shows the best and the worst 15
@@ -40,10 +40,21 @@ def choose(ws: Workspace) -> tuple[Indicator, str]:
     labels = {
         i: f"{name(ws.indicators[i])}（{c.plan_name(ws, ws.indicators[i].plan)}）" for i in ids
     }
+    areas = c.area_labels(ws)
     left, right = st.columns([3, 2])
-    ind_id = left.selectbox(t("indicator.choose"), ids, key="ind_id", format_func=labels.get)
+    ind_id = left.selectbox(
+        t("indicator.choose"),
+        ids,
+        key="ind_id",
+        format_func=labels.get,
+        placeholder=t("widget.choose"),
+    )
     area = right.selectbox(
-        t("indicator.area"), list(ws.area_names), key="ind_area", format_func=ws.area_names.get
+        t("indicator.area"),
+        list(areas),
+        key="ind_area",
+        format_func=areas.get,
+        placeholder=t("widget.choose"),
     )
     c.sync_to_url("id", ind_id)
     c.sync_to_url("area", area)
@@ -64,15 +75,18 @@ def _value(x: object) -> float | None:
     return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
 
 
-def headline(ws: Workspace, ind: Indicator, area: str, row: dict) -> None:
-    """Verdict (words and icon, never colour alone), latest value, target, progress."""
+def headline(ws: Workspace, ind: Indicator, area: str, row: dict, as_of: date) -> None:
+    """Verdict (words and icon, never colour alone), latest value, target, progress.
+
+    A completion far outside 0–100% is written with its meaning (远超目标（597%）); a
+    projection is shown only while its year is still ahead of the as-of date.
+    """
     p, unit = ind.precision, ind.unit
     cols = st.columns([2, 1.3, 1.3, 1, 1])
     with cols[0].container(border=True):
-        st.caption(f"{t('col.verdict')} · {ws.area_names.get(area, area)}")
-        light = row.get("light") or "grey"
-        st.markdown(f"### {LIGHT_DOTS.get(light, '⚪')} {c.verdict_text(row.get('verdict'))}")
-    unit_note = "" if unit == "%" else f"（{unit}）"
+        st.caption(f"{t('col.verdict')} · {c.area_labels(ws).get(area, area)}")
+        st.markdown(f"### {c.verdict_md(row.get('verdict'))}")
+    unit_note = "" if unit == "%" else f"（{c.unit_text(unit)}）"
     latest = fmt_number(_value(row.get("latest_value")), p, "%" if unit == "%" else "")
     period = row.get("latest_period") or "—"
     cols[1].metric(f"{t('col.latest')}{unit_note} · {period}", latest, border=True)
@@ -81,18 +95,36 @@ def headline(ws: Workspace, ind: Indicator, area: str, row: dict) -> None:
         target += "%"
     tp = row.get("target_period") or ""
     cols[2].metric(f"{t('col.target')}{unit_note} · {tp}".rstrip(" ·"), target, border=True)
-    cols[3].metric(t("col.completion"), fmt_share(_value(row.get("completion")), 0), border=True)
+    completion = _value(row.get("completion"))
+    share, meaning = c.completion_parts(completion)
+    cols[3].metric(
+        t("col.completion"),
+        share,
+        delta=meaning,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help=c.completion_note(completion) or t("col.completion.help"),
+    )
     cols[4].metric(t("col.time_share"), fmt_share(_value(row.get("time_share")), 0), border=True)
     notes = []
     if row.get("reason"):
         notes.append(t("indicator.reason", reason=row["reason"]))
+    if c.completion_note(completion):
+        notes.append(c.completion_note(completion) or "")
     pv = _value(row.get("projected_value"))
-    if pv is not None:
+    if pv is not None and _still_ahead(row.get("projected_period"), as_of):
         meets = row.get("projected_meets")
         key = "indicator.projection.meets" if meets else "indicator.projection.misses"
         notes.append(t(key, period=row.get("projected_period"), value=fmt_number(pv, p, unit)))
     if notes:
         st.caption("；".join(notes))
+
+
+def _still_ahead(period: object, as_of: date) -> bool:
+    """A projection to ``period`` is worth saying only while that period has not ended."""
+    q = parse_period(str(period)) if period else None
+    return q is not None and q.end > as_of
 
 
 def _upto(obs: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -135,6 +167,7 @@ def series_chart(
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
 
 
@@ -159,7 +192,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
     rows = pd.DataFrame(
         {"area": at["area"].astype(str).to_numpy(), "value": at["value"].to_numpy(dtype=float)}
     )
-    rows["name"] = rows["area"].map(ws.area_names).fillna(rows["area"])
+    rows["name"] = rows["area"].map(c.area_labels(ws)).fillna(rows["area"])
     ranked = rank_areas(rows.assign(indicator=ind.id, latest_value=rows["value"]), ind.id,
                         direction, ws.district)  # fmt: skip
     shown = ranked
@@ -169,7 +202,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
                  district=fmt_number(district, ind.precision, ind.unit)))  # fmt: skip
     if len(shown) < len(ranked):
         st.caption(t("indicator.areas.ends", n=AREA_ENDS))
-    labels = {"district": ws.area_names[ws.district], "value": t("col.value")}
+    labels = {"district": c.area_labels(ws)[ws.district], "value": t("col.value")}
     st.plotly_chart(
         areas_figure(shown, district, ind.unit, labels, direction=direction,
                      precision=ind.precision),
@@ -185,7 +218,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
         if district is not None:
             diff = ranked["value"] - district
             view[t("col.diff")] = fmt_numbers(diff, [ind.precision] * n, [ind.unit] * n)
-        st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch", placeholder="—")
 
 
 def _history_view(ws: Workspace, hist: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -197,14 +230,14 @@ def _history_view(ws: Workspace, hist: pd.DataFrame, ind: Indicator) -> pd.DataF
     state[deleted] = t("revision.deleted")
     out = pd.DataFrame(
         {
-            t("indicator.area"): hist["area"].map(ws.area_names).fillna(hist["area"]),
+            t("indicator.area"): hist["area"].map(c.area_labels(ws)).fillna(hist["area"]),
             t("col.period"): hist["period"],
             t("col.value"): fmt_numbers(hist["value"], [ind.precision] * len(hist),
                                         [ind.unit] * len(hist)),
             t("col.revision"): hist["revision"],
             t("col.state"): state,
             t("col.recorded_at"): pd.to_datetime(hist["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
-            t("col.user"): hist["user_name"],
+            t("col.user"): hist["user_name"].fillna("—"),
             t("col.reason"): hist["reason"].fillna(""),
             t("col.file"): hist["file_name"].fillna(""),
         }
@@ -212,14 +245,21 @@ def _history_view(ws: Workspace, hist: pd.DataFrame, ind: Indicator) -> pd.DataF
     return out.iloc[::-1].reset_index(drop=True)
 
 
-def values_table(ws: Workspace, ind: Indicator, area: str, version: int) -> None:
-    hist = cache.cached_history(ws, ind.id, area, version)
+def values_table(ws: Workspace, ind: Indicator, area: str, as_of: date, version: int) -> None:
+    """Every revision of the periods that end by the as-of date (later periods are left out,
+    like in the chart above)."""
+    everything = cache.cached_history(ws, ind.id, area, version)
+    hist = _upto(everything, as_of)
     if hist.empty:
         st.info(t("indicator.nodata"))
         return
     revised = int((hist["revision"] > 1).sum())
     st.caption(t("indicator.values.caption", n=len(hist), revised=revised))
-    st.dataframe(_history_view(ws, hist, ind), hide_index=True, width="stretch", height=320)
+    if len(hist) < len(everything):
+        st.caption(t("indicator.values.later", n=len(everything) - len(hist), as_of=as_of))
+    st.dataframe(
+        _history_view(ws, hist, ind), hide_index=True, width="stretch", placeholder="—", height=320
+    )
 
 
 def export_frames(ws: Workspace, ind: Indicator, version: int) -> dict[str, pd.DataFrame]:
@@ -256,11 +296,11 @@ def downloads(ws: Workspace, ind: Indicator, version: int) -> None:
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         t("export.xlsx"), partial(xlsx_bytes, frames), f"{stem}.xlsx", XLSX_MIME, key="dl_xlsx",
-        icon="📥", on_click="ignore",
+        icon=":material/download:", on_click="ignore",
     )  # fmt: skip
     right.download_button(
         t("export.csv"), csv_bytes(first), f"{stem}.csv", CSV_MIME, key="dl_csv",
-        icon="📄", on_click="ignore",
+        icon=":material/download:", on_click="ignore",
     )  # fmt: skip
 
 
@@ -283,16 +323,16 @@ def definition_table(ws: Workspace, ind: Indicator, row: dict | None = None) -> 
     rows = [
         ("def.id", ind.id),
         ("def.name", f"{ind.name} / {ind.name_en}"),
-        ("def.plan", f"{plan.name}（{plan.doc_no}）"),
+        ("def.plan", f"{c.plan_full_name(ws, plan.id)}（{plan.doc_no}）"),
         ("def.kind", t("kind." + ind.kind)),
-        ("def.unit", ind.unit),
+        ("def.unit", c.unit_text(ind.unit)),
         ("def.direction", t("direction." + ind.direction)),
         ("def.attribute", t("attr." + ind.attribute) if ind.attribute else "—"),
         ("def.target", ind.target.text if ind.target else "—"),
         ("def.baseline", baseline),
         ("def.deadline", ind.deadline.isoformat() if ind.deadline else "—"),
-        ("def.lead", "、".join(ind.lead) or "—"),
-        ("def.participating", "、".join(ind.participating) or "—"),
+        ("def.lead", _join(ws, ind.lead)),
+        ("def.participating", _join(ws, ind.participating)),
         ("def.formula", ind.formula or "—"),
         ("def.rollup", t("rollup." + ind.rollup.method)),
         ("def.measure", t("measure." + ind.measure)),
@@ -304,6 +344,10 @@ def definition_table(ws: Workspace, ind: Indicator, row: dict | None = None) -> 
     return pd.DataFrame(
         {t("def.item"): [t(k) for k, _ in rows], t("def.content"): [v for _, v in rows]}
     )
+
+
+def _join(ws: Workspace, names: list[str]) -> str:
+    return ("、" if lang() == "zh" else ", ").join(c.dept_name(ws, n) for n in names) or "—"
 
 
 def definition(ws: Workspace, ind: Indicator, row: dict | None = None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from app.i18n import t
+from app.i18n import lang_params, t
 from plantrack.auth.roles import ADMIN, STATISTICIAN
 
 
@@ -28,19 +28,60 @@ class PageSpec:
 
 ROOT = Path(__file__).resolve().parents[1]
 _ALL = [
-    PageSpec("pages/overview.py", "nav.overview", "📊", "overview", "nav.section.monitor"),
-    PageSpec("pages/indicator.py", "nav.indicator", "📈", "indicator", "nav.section.monitor"),
-    PageSpec("pages/departments.py", "nav.departments", "🏛️", "departments", "nav.section.monitor"),
-    PageSpec("pages/tasks.py", "nav.tasks", "🗂️", "tasks", "nav.section.monitor"),
     PageSpec(
-        "pages/upload.py", "nav.upload", "📤", "upload", "nav.section.data", (STATISTICIAN, ADMIN)
+        "pages/overview.py",
+        "nav.overview",
+        ":material/dashboard:",
+        "overview",
+        "nav.section.monitor",
     ),
-    PageSpec("pages/reporting.py", "nav.reporting", "📮", "reporting", "nav.section.data"),
-    PageSpec("pages/report.py", "nav.report", "📝", "report", "nav.section.evaluate"),
-    PageSpec("pages/admin.py", "nav.admin", "🔐", "admin", "nav.section.admin", (ADMIN,)),
-    PageSpec("pages/audit.py", "nav.audit", "🧾", "audit", "nav.section.admin", (ADMIN,)),
+    PageSpec(
+        "pages/indicator.py",
+        "nav.indicator",
+        ":material/monitoring:",
+        "indicator",
+        "nav.section.monitor",
+    ),
+    PageSpec(
+        "pages/departments.py",
+        "nav.departments",
+        ":material/account_balance:",
+        "departments",
+        "nav.section.monitor",
+    ),
+    PageSpec("pages/tasks.py", "nav.tasks", ":material/checklist:", "tasks", "nav.section.monitor"),
+    PageSpec(
+        "pages/upload.py",
+        "nav.upload",
+        ":material/upload_file:",
+        "upload",
+        "nav.section.data",
+        (STATISTICIAN, ADMIN),
+    ),
+    PageSpec(
+        "pages/reporting.py", "nav.reporting", ":material/outbox:", "reporting", "nav.section.data"
+    ),
+    PageSpec(
+        "pages/report.py", "nav.report", ":material/description:", "report", "nav.section.evaluate"
+    ),
+    PageSpec(
+        "pages/admin.py",
+        "nav.admin",
+        ":material/admin_panel_settings:",
+        "admin",
+        "nav.section.admin",
+        (ADMIN,),
+    ),
+    PageSpec(
+        "pages/audit.py",
+        "nav.audit",
+        ":material/receipt_long:",
+        "audit",
+        "nav.section.admin",
+        (ADMIN,),
+    ),
 ]
-LOGIN = PageSpec("pages/login.py", "nav.login", "🔑", "login", "nav.section.admin")
+LOGIN = PageSpec("pages/login.py", "nav.login", ":material/login:", "login", "nav.section.admin")
 # Pages land one by one; list those whose file exists.
 PAGES = [p for p in _ALL if (ROOT / p.file).exists()]
 URL_PATHS = [p.url_path for p in PAGES]
@@ -48,7 +89,7 @@ URL_PATHS = [p.url_path for p in PAGES]
 
 def _home() -> None:
     """The root URL opens the first page, which then also has its own URL (/overview)."""
-    st.switch_page(PAGES[0].file)
+    st.switch_page(PAGES[0].file, query_params=st.query_params.to_dict())
 
 
 def pages() -> dict[str, list]:
@@ -78,7 +119,8 @@ def sidebar_links(role: str | None) -> None:
             section = p.section_key
             st.caption(t(section))
         try:
-            st.page_link(p.file, label=t(p.title_key), icon=p.icon)
+            st.page_link(p.file, label=t(p.title_key), icon=p.icon, query_params=lang_params())
         except StreamlitPageNotFoundError:
             # a page run on its own (AppTest, or a direct URL before the entry script ran)
-            st.markdown(f"{p.icon} [{t(p.title_key)}](/{p.url_path})")
+            query = "?lang=en" if lang_params() else ""
+            st.markdown(f"{p.icon} [{t(p.title_key)}](/{p.url_path}{query})")

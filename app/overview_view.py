@@ -17,7 +17,6 @@ from app.i18n import t
 from plantrack.charts_progress import PICK
 from plantrack.charts_progress import progress_chart as progress_spec
 from plantrack.present import (
-    LIGHT_DOTS,
     VERDICTS,
     attention,
     fmt_numbers,
@@ -28,6 +27,7 @@ from plantrack.present import (
 from plantrack.workspace import Workspace
 
 ALL = "__all__"
+CARD_PX = 104  # verdict cards wrap: 6 or 7 in a row on a desktop, 3 on a phone
 ATTENTION_LINKS = 10
 
 
@@ -56,23 +56,34 @@ def assessed(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_cards(table: pd.DataFrame) -> None:
-    """One card per verdict, worst first: light, icon, word and count (never colour alone).
+    """One card per verdict, worst first: coloured Material icon, word and count (never
+    colour alone, no emoji font needed).
 
     The word is markdown, so a long one wraps instead of being cut off like a metric label.
+    On a phone the columns stack; :func:`summary_line` at the top says it in one line.
     """
     counts = verdict_counts(assessed(table))
     if counts.empty:
         st.info(t("overview.none"))
         return
-    items = list(counts.items())
-    per_row = len(items) if len(items) <= 7 else -(-len(items) // 2)  # one row, or two even
-    for start in range(0, len(items), per_row):
-        cols = st.columns(per_row)
-        for col, (verdict, n) in zip(cols, items[start : start + per_row], strict=False):
-            light = VERDICTS.get(verdict, ("grey",))[0]
-            with col.container(border=True):
-                st.markdown(f"{LIGHT_DOTS[light]} **{c.verdict_text(verdict)}**")
-                st.metric(c.verdict_text(verdict), f"{n:,}", label_visibility="collapsed")
+    row = st.container(horizontal=True, gap="small", wrap=True)
+    for verdict, n in counts.items():
+        with row.container(border=True, width=CARD_PX):
+            st.markdown(f"**{c.verdict_md(verdict)}**")
+            st.metric(c.verdict_text(verdict), f"{n:,}", label_visibility="collapsed")
+
+
+def summary_line(table: pd.DataFrame, as_of: date) -> None:
+    """One sentence under the title: how many are on track and how many behind, at the
+    as-of date (the first thing read on a phone, where the cards stack below)."""
+    counts = verdict_counts(assessed(table))
+    if counts.empty:
+        return
+    lights = {v: VERDICTS.get(v, ("grey",))[0] for v in counts.index}
+    good = int(sum(n for v, n in counts.items() if lights[v] == "green"))
+    bad = int(sum(n for v, n in counts.items() if lights[v] in ("red", "yellow")))
+    other = int(counts.sum()) - good - bad
+    st.markdown(t("overview.summary", good=good, bad=bad, other=other, as_of=as_of.isoformat()))
 
 
 def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
@@ -90,14 +101,15 @@ def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
     for i, r in enumerate(head.itertuples(index=False)):
         left, right = st.columns([2, 3], vertical_alignment="center")
         with left:
-            c.indicator_link(f"{c.verdict_text(r.verdict)}｜{names.iloc[i]}", r.indicator,
+            c.indicator_link(f"{c.verdict_md(r.verdict)}｜{names.iloc[i]}", r.indicator,
                              ws.district, as_of)  # fmt: skip
         attribute = t("attr." + r.attribute) if isinstance(r.attribute, str) else "—"
+        lead = c.dept_names(ws, pd.Series([r.lead])).iloc[0]
         if r.kind == "milestone":
-            line = t("overview.attention.milestone", attribute=attribute, lead=r.lead,
+            line = t("overview.attention.milestone", attribute=attribute, lead=lead,
                      target=target[i])  # fmt: skip
         else:
-            line = t("overview.attention.line", attribute=attribute, lead=r.lead,
+            line = t("overview.attention.line", attribute=attribute, lead=lead,
                      latest=latest[i], period=r.latest_period or "—", target=target[i])  # fmt: skip
         right.caption(line)
     if len(hit) > ATTENTION_LINKS:
@@ -113,6 +125,7 @@ def display_table(ws: Workspace, table: pd.DataFrame, as_of: date) -> pd.DataFra
     p, u = table["precision"], table["unit"]
     comp = pd.to_numeric(table["completion"], errors="coerce").astype(float)
     tau = pd.to_numeric(table["time_share"], errors="coerce").astype(float)
+    comp_text = [c.completion_text(x) for x in comp]
     latest = pd.Series(fmt_numbers(table["latest_value"], p, u), index=table.index)
     period = table["latest_period"].map(lambda x: f"（{x}）" if isinstance(x, str) else "")
     urls = [c.indicator_url(i, ws.district, as_of) for i in table["indicator"]]
@@ -120,14 +133,13 @@ def display_table(ws: Workspace, table: pd.DataFrame, as_of: date) -> pd.DataFra
     return pd.DataFrame(
         {
             "name": [f"{url}&n={name}" for url, name in zip(urls, names, strict=True)],
-            "verdict": (
-                c.light_dots(table["light"]) + " " + c.verdict_texts(table["verdict"])
-            ).to_numpy(),
-            "completion": (comp * 100).round(1).to_numpy(),
+            "verdict": c.verdict_texts(table["verdict"]).to_numpy(),
+            # a figure far outside 0–100% is written with its meaning (远超目标（597%）)
+            "completion": comp_text,
             "time_share": (tau * 100).round(1).to_numpy(),
             "latest": (latest + period).to_numpy(),
             "target": targets(ws, table),
-            "lead": table["lead"].to_numpy(),
+            "lead": c.dept_names(ws, table["lead"]).to_numpy(),
         }
     )
 
@@ -155,10 +167,8 @@ def _column_config() -> dict:
         "name": cc.LinkColumn(t("col.name"), display_text=r"&n=(.*)$", width=230,
                               help=t("col.name.help")),
         "verdict": cc.TextColumn(t("col.verdict"), width=120),
-        "completion": cc.ProgressColumn(
-            t("col.completion"), format="%.0f%%", min_value=0, max_value=100,
-            help=t("col.completion.help"), width=110,
-        ),
+        "completion": cc.TextColumn(t("col.completion"), help=t("col.completion.help"),
+                                    width=120),
         "time_share": cc.NumberColumn(t("col.time_share"), format="%.0f%%", width=72),
         "latest": cc.TextColumn(t("col.latest"), width=150),
         "target": cc.TextColumn(t("col.target"), width=110),
@@ -169,8 +179,10 @@ def _column_config() -> dict:
 def scorecard_table(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) -> None:
     """The table; selecting a row opens that indicator."""
     view = display_table(ws, table, as_of)
+    lights = table["light"].reset_index(drop=True)
+    styled = view.style.apply(lambda col: c.light_styles(lights), subset=["verdict"])
     event = st.dataframe(
-        view,
+        styled,
         hide_index=True,
         width="stretch",
         key=key,
@@ -235,8 +247,8 @@ def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> Non
         if part.empty:
             continue
         info = ws.plans[plan_id]
-        st.markdown(f"#### {info.short_name}")
-        st.caption(f"{info.name}（{info.doc_no}）")
+        st.markdown(f"#### {c.plan_name(ws, plan_id)}")
+        st.caption(f"{c.plan_full_name(ws, plan_id)}（{info.doc_no}）")
         progress_chart(ws, part, as_of, key=f"progress_{plan_id}")
         scorecard_table(ws, part, as_of, key=f"scorecard_{plan_id}")
 
@@ -256,7 +268,7 @@ def monitors(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
                 "period": mon["latest_period"].fillna("—").to_numpy(),
                 "growth": (rate * 100).round(2).to_numpy(),
                 "trend": mon["cagr_class"].map(c.growth_text).to_numpy(),
-                "lead": mon["lead"].to_numpy(),
+                "lead": c.dept_names(ws, mon["lead"]).to_numpy(),
             }
         )
         urls = [c.indicator_url(i, ws.district, as_of) for i in mon["indicator"]]

@@ -36,8 +36,28 @@ BATCH_NAMES = {
     "user_name": "上报人",
     "source": "来源",
     "status": "状态",
-    "config_hash": "配置哈希",
 }
+OVERDUE_NAMES = {"title": "事项", "units": "责任单位", "deadline_text": "完成时限", "label": "状态"}
+PROBLEM_NAMES = {"name": "指标", "attribute": "属性", "verdict": "评价", "lead": "牵头部门"}
+HASH_SHOWN = 12  # characters of the config hash on screen (the whole one is in the files)
+
+
+def default_known_on(as_of: date, today: date | None = None) -> date:
+    """数据截至日 that goes with an as-of date: the end of the following quarter (when the
+    figures for the as-of quarter have been reported), never after today."""
+    today = today or date.today()
+    quarter_end_month = ((as_of.month - 1) // 3 + 1) * 3
+    year, month = as_of.year, quarter_end_month + 3
+    if month > 12:
+        year, month = year + 1, month - 12
+    end = (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
+    return min(end, today)
+
+
+def _plain(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """A table with Chinese headings and no None (the report itself is written in Chinese)."""
+    out = df[list(names)].rename(columns=names)
+    return out.astype(object).where(out.notna(), "—")
 
 
 @dataclass(frozen=True)
@@ -68,10 +88,26 @@ def controls(ws: Workspace) -> Choice:
         default=list(ws.plans),
         key="report_plans",
         format_func=lambda p: ws.plans[p].short_name,
+        placeholder=t("widget.choose_many"),
     )
-    known_on = c2.date_input(t("report.known_on"), value=date.today(), key="report_known_on")
+    if (
+        st.session_state.get("_report_known_for") != as_of
+        or "report_known_on" not in st.session_state
+    ):
+        st.session_state["report_known_on"] = default_known_on(as_of)
+        st.session_state["_report_known_for"] = as_of
+    known_on = c2.date_input(
+        t("report.known_on"),
+        key="report_known_on",
+        format=components.DATE_FORMAT,
+        help=t("report.known_on.help"),
+    )
     area = c3.selectbox(
-        t("report.area"), list(ws.area_names), key="report_area", format_func=ws.area_names.get
+        t("report.area"),
+        list(ws.area_names),
+        key="report_area",
+        format_func=ws.area_names.get,
+        placeholder=t("widget.choose"),
     )
     org = st.text_input(t("report.org"), value=default_org(ws), key="report_org")
     return Choice(tuple(plans), as_of, known_on, area, org)
@@ -120,7 +156,7 @@ def _editor(key: str, content: ReportContent, choice: Choice) -> str:
 def _counts(content: ReportContent) -> None:
     cols = st.columns(max(len(content.counts), 1))
     for col, (verdict, n) in zip(cols, content.counts.items(), strict=False):
-        col.metric(f"{verdict_icon(verdict)} {verdict}", n)
+        col.metric(components.verdict_md(verdict), n)
 
 
 def _table(content: ReportContent) -> None:
@@ -131,7 +167,9 @@ def _table(content: ReportContent) -> None:
     def shade(col: pd.Series) -> list[str]:
         return [f"background-color: {colours[lights[i]]}" for i in range(len(col))]
 
-    st.dataframe(df.style.apply(shade, subset=["评价"]), hide_index=True, width="stretch")
+    st.dataframe(
+        df.style.apply(shade, subset=["评价"]), hide_index=True, width="stretch", placeholder="—"
+    )
 
 
 def _tasks(content: ReportContent) -> None:
@@ -141,11 +179,12 @@ def _tasks(content: ReportContent) -> None:
         return
     counts = pd.DataFrame(s.counts).T.rename(index=KIND_NAMES)
     if not counts.empty:
-        st.dataframe(counts, width="stretch")
+        st.dataframe(counts, width="stretch", placeholder="—")
     if not s.overdue.empty:
         st.caption(t("report.overdue"))
-        cols = ["title", "units", "deadline_text", "label"]
-        st.dataframe(s.overdue[cols], hide_index=True, width="stretch")
+        st.dataframe(
+            _plain(s.overdue, OVERDUE_NAMES), hide_index=True, width="stretch", placeholder="—"
+        )
 
 
 def analysis_editor(ws: Workspace, content: ReportContent) -> None:
@@ -160,7 +199,11 @@ def analysis_editor(ws: Workspace, content: ReportContent) -> None:
             return
         names = dict(zip(content.table["indicator"], content.table["name"], strict=True))
         ind = st.selectbox(
-            t("report.analysis_indicator"), ids, key="report_analysis_ind", format_func=names.get
+            t("report.analysis_indicator"),
+            ids,
+            key="report_analysis_ind",
+            format_func=names.get,
+            placeholder=t("widget.choose"),
         )
         cause, measures = content.analysis.get(ind, (None, None))
         with st.form(key=f"report_analysis_form_{ind}"):
@@ -193,11 +236,13 @@ def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportCont
     st.caption(
         t(
             "report.meta",
-            hash=content.config_hash[:16],
+            hash=content.config_hash[:HASH_SHOWN],
             fp=content.fingerprint,
             batches="、".join(map(str, content.batch_ids)) or "—",
         )
     )
+    with st.expander(t("report.hash.full")):
+        st.code(content.config_hash, language=None)
     texts: dict[str, str] = {}
     for key, heading in SECTIONS:
         st.header(heading)
@@ -214,15 +259,23 @@ def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportCont
             _tasks(content)
         elif key == "problems" and not content.problems.empty:
             st.caption(t("report.problems"))
-            cols = ["name", "attribute", "verdict", "lead"]
-            st.dataframe(content.problems[cols], hide_index=True, width="stretch")
+            st.dataframe(
+                _plain(content.problems, PROBLEM_NAMES),
+                hide_index=True,
+                width="stretch",
+                placeholder="—",
+            )
         if key == "problems":
             analysis_editor(ws, content)
         if key == "methods":
             st.markdown("\n".join(f"- {line}" for line in content.methods))
             st.caption(t("report.batches"))
+            shown = [k for k in BATCH_NAMES if k in content.batches]
             st.dataframe(
-                content.batches.rename(columns=BATCH_NAMES), hide_index=True, width="stretch"
+                _plain(content.batches, {k: BATCH_NAMES[k] for k in shown}),
+                hide_index=True,
+                width="stretch",
+                placeholder="—",
             )
         else:
             texts[key] = _editor(key, content, choice)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import cache, session
+from app import components as c
 from app.i18n import t
 from plantrack.charts_tasks import deadline_timeline
 from plantrack.store import StoreError
@@ -28,7 +29,7 @@ from plantrack.tasks.updates import (
 )
 from plantrack.workspace import Workspace
 
-DOTS = {"逾期": "🔴", "进行中": "🔵", "逾期完成": "🟠", "已完成": "🟢"}
+LIGHTS = {"逾期": "red", "进行中": "grey", "逾期完成": "yellow", "已完成": "green"}
 ROW_STYLE = {"overdue": "background-color: #fde2e1", "soon": "background-color: #fff1c2"}
 FORM_SOURCE = "页面填报"
 FORM_LABELS = {
@@ -50,24 +51,30 @@ def flash() -> None:
 
 def filters(ws: Workspace, table: pd.DataFrame) -> tuple[pd.DataFrame, str | None, str | None]:
     c1, c2, c3 = st.columns([2, 2, 3])
+    everything = t("tasks.filter.all")  # format_func must not read the session (AppTest)
+    plans = {"": everything} | {p: c.plan_name(ws, p) for p in ws.plans}
     plan = c1.selectbox(
         t("tasks.filter.plan"),
         ["", *ws.plans],
         key="tasks_plan",
-        format_func=lambda p: ws.plans[p].short_name if p else t("tasks.filter.all"),
+        format_func=plans.get,
+        placeholder=t("widget.choose"),
     )
+    units = {"": everything} | {u: c.dept_name(ws, u) for u in tb.all_units(table)}
     unit = c2.selectbox(
         t("tasks.filter.unit"),
-        ["", *tb.all_units(table)],
+        list(units),
         key="tasks_unit",
-        format_func=lambda u: u or t("tasks.filter.all"),
+        format_func=units.get,
+        placeholder=t("widget.choose"),
     )
+    words = {v: c.verdict_text(v) for v in tb.VERDICTS}
     statuses = c3.multiselect(
         t("tasks.filter.status"),
         list(tb.VERDICTS),
         key="tasks_status",
         placeholder=t("tasks.filter.all"),
-        format_func=lambda v: t(f"verdict.{v}"),
+        format_func=words.get,
     )
     part = tb.filter_table(table, plan=plan or None, unit=unit or None, statuses=statuses)
     return part, plan or None, unit or None
@@ -78,8 +85,10 @@ def summary(table: pd.DataFrame) -> None:
     cols[0].metric(t("tasks.count.total"), len(table))
     counts = table["status"].value_counts()
     for col, status in zip(cols[1:5], tb.VERDICTS, strict=True):
-        col.metric(f"{DOTS[status]} {t(f'verdict.{status}')}", int(counts.get(status, 0)))
-    cols[5].metric(f"🟡 {t('tasks.count.soon')}", int(table["due_soon"].sum()))
+        col.metric(c.verdict_md(status), int(counts.get(status, 0)))
+    cols[5].metric(
+        f":orange[:material/event_upcoming:] {t('tasks.count.soon')}", int(table["due_soon"].sum())
+    )
 
 
 def _evidence_text(value: object) -> str:
@@ -88,19 +97,29 @@ def _evidence_text(value: object) -> str:
     return t("tasks.evidence.file") if value.startswith("file:") else value
 
 
-def _styled(part: pd.DataFrame) -> pd.io.formats.style.Styler:
+def _date(value: object) -> str:
+    """A date as the UI writes every date (2023-12-31); nothing as —."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return "—"
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
+
+
+def _styled(ws: Workspace, part: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The board as readers see it: the plan's item number (序号), never the internal id."""
+    status_col = t("tasks.col.status")
     view = pd.DataFrame(
         {
-            t("tasks.col.status"): [
-                f"{DOTS[s]} {lb}" for s, lb in zip(part["status"], part["label"], strict=True)
+            status_col: [
+                f"{c.verdict_icon(s)} {lb}"
+                for s, lb in zip(part["status"], part["label"], strict=True)
             ],
-            t("tasks.col.id"): part["id"],
+            t("tasks.col.seq"): part["seq"],
             t("tasks.col.title"): part["title"],
-            t("tasks.col.units"): part["units"],
-            t("tasks.col.deadline"): part["deadline_text"],
-            t("tasks.col.due"): part["due"],
+            t("tasks.col.units"): c.dept_names(ws, part["units"]),
+            t("tasks.col.deadline"): part["deadline_text"].fillna("—"),
+            t("tasks.col.due"): part["due"].map(_date),
             t("tasks.col.latest"): [
-                f"{u} {d}" if isinstance(u, str) else "—"
+                f"{u} {_date(d)}" if isinstance(u, str) else "—"
                 for u, d in zip(part["update_status"], part["status_date"], strict=True)
             ],
             t("tasks.col.note"): part["note"].fillna(""),
@@ -111,10 +130,14 @@ def _styled(part: pd.DataFrame) -> pd.io.formats.style.Styler:
         ROW_STYLE["overdue"] if o else ROW_STYLE["soon"] if s else ""
         for o, s in zip(part["overdue"], part["due_soon"], strict=True)
     ]
-    return view.style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
+    lights = c.light_styles(part["status"].map(LIGHTS))
+    return view.style.apply(lambda row: [styles[row.name]] * len(row), axis=1).apply(
+        lambda col: [f"{a}; {b}" if a else b for a, b in zip(styles, lights, strict=True)],
+        subset=[status_col],
+    )
 
 
-def board(table: pd.DataFrame) -> None:
+def board(ws: Workspace, table: pd.DataFrame) -> None:
     by = st.radio(
         t("tasks.group.label"),
         ["category", "unit"],
@@ -129,13 +152,24 @@ def board(table: pd.DataFrame) -> None:
     if by == "category":
         groups = list(table.groupby("category", sort=False))
     else:
-        groups = [(u, tb.filter_table(table, unit=u)) for u in tb.all_units(table)]
+        groups = [(c.dept_name(ws, u), tb.filter_table(table, unit=u)) for u in tb.all_units(table)]
     for name, part in groups:
         overdue, soon = int(part["overdue"].sum()), int(part["due_soon"].sum())
-        mark = "🔴 " if overdue else "🟡 " if soon else ""
+        mark = (
+            ":red[:material/alarm:] "
+            if overdue
+            else ":orange[:material/event_upcoming:] "
+            if soon
+            else ""
+        )
         text = t("tasks.group.summary", n=len(part), overdue=overdue, soon=soon)
         with st.expander(f"{mark}{name} — {text}", expanded=bool(overdue or soon)):
-            st.dataframe(_styled(part.reset_index(drop=True)), hide_index=True, width="stretch")
+            st.dataframe(
+                _styled(ws, part.reset_index(drop=True)),
+                hide_index=True,
+                width="stretch",
+                placeholder="—",
+            )
 
 
 def rates(table: pd.DataFrame, as_of: date) -> None:
@@ -148,6 +182,7 @@ def rates(table: pd.DataFrame, as_of: date) -> None:
         view,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
             rate: st.column_config.ProgressColumn(
                 rate, format="percent", min_value=0.0, max_value=1.0
@@ -168,15 +203,24 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
     if table.empty:
         st.info(t("tasks.empty"))
         return
-    titles = dict(zip(table["id"], table["title"], strict=True))
+    titles = {
+        i: f"{c.plan_name(ws, p)} {t('tasks.seq', n=n)}  {title}"
+        for i, p, n, title in zip(table["id"], table["plan"], table["seq"], table["title"],
+                                  strict=True)
+    }  # fmt: skip
+    st.session_state["_tasks_titles"] = dict(zip(table["id"], table["title"], strict=True))
     task = st.selectbox(
         t("tasks.form.task"),
         list(titles),
         key="tasks_form_task",
-        format_func=lambda i: f"{i}  {titles[i]}",
+        format_func=titles.get,
+        placeholder=t("widget.choose"),
     )
     row = table[table["id"] == task].iloc[0]
-    st.caption(f"{DOTS[row.status]} {row.label} · {row.deadline_text}（{row.due}）· {row.units}")
+    st.caption(
+        f"{c.verdict_md(row.status)}（{row.label}）· {row.deadline_text}（{_date(row.due)}）"
+        f"· {c.dept_name(ws, row.units)}"
+    )
     with st.expander(t("tasks.requirement")):
         st.write(row.requirement)
     today = date.today()
@@ -194,6 +238,7 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
             min_value=ws.plans[row.plan].issued,
             max_value=today,
             key="tasks_form_date",
+            format=c.DATE_FORMAT,
         )
         note = st.text_area(t("tasks.form.note"), max_chars=NOTE_MAX, key="tasks_form_note")
         link = st.text_input(t("tasks.form.link"), key="tasks_form_link")
@@ -234,9 +279,10 @@ def _save(ws: Workspace, update: dict, evidence: tuple[str, bytes] | None) -> No
     cache.clear()
     for key in ("tasks_form_note", "tasks_form_link"):
         st.session_state.pop(key, None)
+    title = st.session_state.get("_tasks_titles", {}).get(update["task_id"], update["task_id"])
     st.session_state["tasks_flash"] = t(
         "tasks.form.saved",
-        task=update["task_id"],
+        task=title,
         status=update["status"],
         date=update["status_date"],
     )
@@ -249,23 +295,35 @@ def _history(ws: Workspace, task: str) -> None:
     if hist.empty:
         st.caption(t("tasks.history.none"))
         return
-    view = hist[["status_date", "status", "note", "evidence", "user_name", "recorded_at"]].iloc[
-        ::-1
-    ]
+    view = hist.iloc[::-1]
     st.dataframe(
-        view.assign(evidence=view["evidence"].map(_evidence_text)),
+        pd.DataFrame(
+            {
+                t("tasks.hist.date"): view["status_date"].map(_date).to_numpy(),
+                t("tasks.hist.status"): view["status"].fillna("—").to_numpy(),
+                t("tasks.hist.note"): view["note"].fillna("").to_numpy(),
+                t("tasks.hist.evidence"): view["evidence"].map(_evidence_text).to_numpy(),
+                t("tasks.hist.user"): view["user_name"].fillna("—").to_numpy(),
+                t("tasks.hist.recorded"): pd.to_datetime(view["recorded_at"])
+                .dt.strftime("%Y-%m-%d %H:%M")
+                .fillna("—")
+                .to_numpy(),
+            }
+        ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
     for i, ev in enumerate(hist["evidence"].dropna()):
         path = evidence_path(ws, ev)
         if path and Path(path).exists():
             name = Path(path).name
             st.download_button(
-                f"📎 {name[:12]}…{Path(path).suffix}",
+                f"{name[:12]}…{Path(path).suffix}",
                 Path(path).read_bytes(),
                 file_name=name,
                 key=f"tasks_ev_{i}",
+                icon=":material/attach_file:",
             )
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from app import cache
-from app.i18n import t
+from app.i18n import STRINGS, t
 from plantrack import upload
 from plantrack.auth.actor import Actor
 from plantrack.auth.roles import ADMIN
@@ -43,6 +44,7 @@ def template_download(ws: Workspace) -> None:
         t("upload.template.plan"),
         plans,
         key="upload.tpl.plan",
+        placeholder=t("widget.choose"),
         format_func=lambda p: t("upload.filter.all") if p is None else ws.plans[p].short_name,
     )
     fmt = c4.radio(t("upload.template.format"), ["xlsx", "csv"], key="upload.tpl.fmt")
@@ -50,6 +52,7 @@ def template_download(ws: Workspace) -> None:
         t("upload.template.department"),
         [None, *departments(ws)],
         key="upload.tpl.dept",
+        placeholder=t("widget.choose"),
         format_func=lambda d: t("upload.filter.all") if d is None else d,
     )
     period = parse_period(text)
@@ -138,7 +141,7 @@ def show_preview(ws: Workspace, result: upload.UploadResult) -> None:
     table = preview(ws, result.rows)
     if len(result.rows) > len(table):
         st.caption(t("upload.preview.more", n=f"{len(result.rows):,}", shown=len(table)))
-    st.dataframe(table, hide_index=True, width="stretch", height=260)
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=260)
 
 
 def show_report(result: upload.UploadResult, slot: str) -> None:
@@ -154,11 +157,17 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
     frame = r.to_frame()
     f1, f2, f3 = st.columns([1, 2, 2])
     levels = f1.multiselect(
-        t("upload.filter.level"), list(LEVEL_NAMES.values()), key=f"upload.{slot}.levels"
+        t("upload.filter.level"),
+        list(LEVEL_NAMES.values()),
+        key=f"upload.{slot}.levels",
+        placeholder=t("upload.filter.all"),
     )
     names = sorted({p.indicator for p in r.problems if p.indicator})
     ind = f2.selectbox(
-        t("upload.filter.indicator"), [t("upload.filter.all"), *names], key=f"upload.{slot}.ind"
+        t("upload.filter.indicator"),
+        [t("upload.filter.all"), *names],
+        key=f"upload.{slot}.ind",
+        placeholder=t("widget.choose"),
     )
     text = f3.text_input(t("upload.filter.text"), key=f"upload.{slot}.text")
     if levels:
@@ -168,7 +177,9 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
     if text:
         hay = frame.astype(str).apply(" ".join, axis=1)
         frame = frame[hay.str.contains(text, regex=False)]
-    st.dataframe(frame, hide_index=True, width="stretch", key=f"upload.{slot}.table")
+    st.dataframe(
+        frame, hide_index=True, width="stretch", placeholder="—", key=f"upload.{slot}.table"
+    )
     st.download_button(
         t("upload.report.download"),
         data=r.to_xlsx,
@@ -229,6 +240,7 @@ def corrections(ws: Workspace, user: Actor) -> upload.UploadResult | None:
         t("upload.edit.indicator"),
         ids,
         key="upload.edit.ind",
+        placeholder=t("widget.choose"),
         format_func=lambda i: ws.indicators[i].name,
     )
     default = str(default_period(ws, date.today()))
@@ -266,7 +278,53 @@ def corrections(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     return held[1] if held and held[0].startswith(f"{ind}|{period}|") else None
 
 
+BATCH_COLUMNS = ("id", "created_at", "status", "user_name", "source", "file_name", "n_rows",
+                 "n_new", "n_revised", "n_unchanged", "reason")  # fmt: skip
+
+
+def _text(value: object) -> str:
+    """A cell as text; nothing (None, NaN) is "—", never the word None."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return "—"
+    return str(value)
+
+
+def batch_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The batches as readers see them: Chinese headings, words for codes, no None."""
+    created = pd.to_datetime(df["created_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    return pd.DataFrame(
+        {
+            t("upload.batch.id"): df["id"].map(lambda i: f"#{i}"),
+            t("upload.batch.created_at"): created.fillna("—"),
+            t("upload.batch.status"): df["status"].map(
+                lambda v: t(f"upload.batch.status.{v}") if f"upload.batch.status.{v}" in STRINGS
+                else _text(v)
+            ),
+            t("upload.batch.user"): df["user_name"].map(_text),
+            t("upload.batch.source"): df["source"].map(
+                lambda v: t(f"upload.batch.source.{v}") if f"upload.batch.source.{v}" in STRINGS
+                else _text(v)
+            ),
+            t("upload.batch.file"): df["file_name"].map(_text),
+            t("upload.batch.rows"): df["n_rows"],
+            t("upload.batch.new"): df["n_new"],
+            t("upload.batch.revised"): df["n_revised"],
+            t("upload.batch.unchanged"): df["n_unchanged"],
+            t("upload.batch.reason"): df["reason"].map(_text),
+        }
+    )  # fmt: skip
+
+
+def _batch_label(row: pd.Series) -> str:
+    when = pd.to_datetime(row["created_at"]).strftime("%Y-%m-%d %H:%M")
+    return f"#{row['id']} · {when} · {_text(row['file_name'])} · {_text(row['user_name'])}"
+
+
 def batches(ws: Workspace, user: Actor) -> None:
+    """Every batch (read fresh on each run, so a load shows at once); rollback of one the
+    user picks (none is preselected), for administrators only."""
+    if msg := st.session_state.pop("upload.rollback.flash", None):
+        st.success(msg)
     try:
         df = ws.store.batches()
     except StoreError as exc:
@@ -275,16 +333,31 @@ def batches(ws: Workspace, user: Actor) -> None:
     if df.empty:
         st.info(t("upload.batches.none"))
         return
-    cols = ["id", "created_at", "status", "user_name", "source", "file_name", "n_rows"]
-    cols += ["n_new", "n_revised", "n_unchanged", "reason"]
-    st.dataframe(df[cols], hide_index=True, width="stretch", key="upload.batches.table")
-    loaded = df.loc[(df["status"] == "loaded") & (df["source"] != "rollback"), "id"].tolist()
-    if not loaded or user.role != ADMIN:  # rolling back is the administrators' job
+    st.dataframe(
+        batch_table(df),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        key="upload.batches.table",
+    )
+    loaded = df[(df["status"] == "loaded") & (df["source"] != "rollback")]
+    if loaded.empty or user.role != ADMIN:  # rolling back is the administrators' job
         return
-    c1, c2 = st.columns([1, 3])
-    batch = c1.selectbox(t("upload.rollback.batch"), loaded, key="upload.rollback.batch")
+    labels = {int(r["id"]): _batch_label(r) for _, r in loaded.iterrows()}
+    c1, c2 = st.columns([2, 3])
+    batch = c1.selectbox(
+        t("upload.rollback.batch"),
+        list(labels),
+        index=None,
+        key="upload.rollback.batch",
+        format_func=labels.get,
+        placeholder=t("upload.rollback.pick"),
+    )
     reason = c2.text_input(t("upload.rollback.reason"), key="upload.rollback.reason").strip()
-    if st.button(t("upload.rollback.go"), key="upload.rollback.go"):
+    if st.button(t("upload.rollback.go"), key="upload.rollback.go", disabled=batch is None):
+        if batch is None:
+            st.error(t("upload.rollback.pick"))
+            return
         if not reason:
             st.error(t("upload.rollback.need"))
             return
@@ -294,4 +367,8 @@ def batches(ws: Workspace, user: Actor) -> None:
             st.error(str(exc))
             return
         cache.clear()
-        st.success(t("upload.rollback.done", batch=batch, new=s.batch_id, n=s.stored))
+        st.session_state["upload.rollback.flash"] = t(
+            "upload.rollback.done", batch=batch, new=s.batch_id, n=s.stored
+        )
+        st.session_state.pop("upload.rollback.batch", None)
+        st.rerun()

@@ -15,11 +15,11 @@ table = cache.cached_assessment(ws, as_of, None, None, version)
 tasks = view.tasks(ws, as_of, version)
 summary = view.summary(ws, table, tasks)
 st.caption(t("dept.caption"))
-dept = view.choose(summary)
+dept = view.choose(ws, summary)
 if dept is None:
     st.info(t("dept.none"))
 else:
     view.detail(ws, dept, table, summary, tasks, as_of)
     plan_tasks_view.department_section(ws, dept)
 st.subheader(t("dept.all"))
-view.overview_table(summary)
+view.overview_table(ws, summary)

@@ -9,10 +9,13 @@ from app.i18n import t
 
 ws = bootstrap()
 st.title(t("app.title"))
+top = st.container()  # filled below, once the date and plan are known
 as_of = components.as_of_picker()
 table = cache.cached_assessment(ws, as_of, None, None, cache.data_version(ws))
 plan = view.plan_filter(ws, table)
 shown = view.for_plan(table, plan)
+with top:
+    view.summary_line(shown, as_of)
 
 st.subheader(t("overview.counts"))
 view.verdict_cards(shown)

@@ -22,7 +22,7 @@ tasks_view.summary(shown)
 keys = ("board", "rates", "timeline", "update", "bulk")
 tabs = st.tabs([*(t(f"tasks.tab.{k}") for k in keys), t("ptasks.tab")])
 with tabs[0]:
-    tasks_view.board(shown)
+    tasks_view.board(ws, shown)
 with tabs[1]:
     tasks_view.rates(shown, as_of)
 with tabs[2]:

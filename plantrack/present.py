@@ -2,8 +2,9 @@
 
 Pure functions (no Streamlit), shared by the dashboard, the CLI and the report.
 
-Verdicts are never told by colour alone: each has an icon (★ ▲ ● ▼ ⬇ ✖ …) that survives
+Verdicts are never told by colour alone: each has an icon (★ ▲ ● ▼ ↓ × …) that survives
 grey-scale print, and bars in charts carry a fill pattern per light (:data:`LIGHT_PATTERNS`).
+Every icon is a plain text character that Noto Sans CJK draws: none needs an emoji font.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ VERDICTS: dict[str, tuple[str, str, int]] = {
     "无法评估": ("grey", "？", 14),
 }
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "grey": "#9e9e9e"}
-LIGHT_DOTS = {"green": "●", "yellow": "◆", "red": "■", "grey": "○"}  # text, not emoji
+# A shape per light (text characters, not emoji): the light is not told by colour alone.
+LIGHT_DOTS = {"green": "●", "yellow": "◆", "red": "■", "grey": "○"}
 # Bar fill patterns (plotly ``marker.pattern.shape``): red and yellow still differ in grey print.
 LIGHT_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 LIGHT_RANK = {"red": 0, "yellow": 1, "grey": 2, "green": 3}

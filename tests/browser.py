@@ -26,7 +26,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = {"width": 1440, "height": 1000}
+SHOT_TIMEOUT_MS = 30_000
+PHONE = {"width": 390, "height": 844}  # an iPhone 12–14 screen in CSS pixels
+WIDTHS = {1440: VIEWPORT, 390: PHONE}
 # What counts as a problem on screen: an exception box or an st.error.
 ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
@@ -187,7 +190,9 @@ def wait_for_charts(page, timeout_ms: int = 30_000) -> int:
 
 def screenshot_full(page, path: Path) -> None:
     """The whole page, not just the viewport: Streamlit scrolls inside its own container,
-    so the viewport is stretched to the content's height for the shot."""
+    so the viewport is stretched to the content's height for the shot (at the page's own
+    width), then set back."""
+    before = page.viewport_size or VIEWPORT
     height = page.evaluate(
         """() => {
           const main = document.querySelector('[data-testid="stMain"]')
@@ -195,9 +200,9 @@ def screenshot_full(page, path: Path) -> None:
           return main ? main.scrollHeight : document.body.scrollHeight;
         }"""
     )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 600), 16_000)})
-    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    page.set_viewport_size({"width": before["width"], "height": min(max(height, 600), 16_000)})
+    page.wait_for_function(CHARTS_DRAWN, timeout=SHOT_TIMEOUT_MS)
     # two animation frames: the resize has been laid out and painted
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size(before)

@@ -14,12 +14,15 @@ from tests.browser import (
     CHART_SELECTOR,
     CHROMIUM,
     ERROR_SELECTOR,
+    PHONE,
     VIEWPORT,
+    WIDTHS,
     browser,
     goto,
     screenshot_full,
     served_app,
     wait_for_charts,
+    wait_until_drawn,
 )
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -64,12 +67,30 @@ def page(server: str):
         yield tab
 
 
+def font_chars() -> set[int]:
+    """Code points Noto Sans CJK draws (the font CI installs; the pip copy is the same)."""
+    from fontTools.ttLib import TTCollection
+    from noto_cjk_sans_otc import FONT_PATH
+
+    return set(TTCollection(str(FONT_PATH)).fonts[0].getBestCmap())
+
+
+FONT_CHARS = font_chars()
+
+
+def needs_other_font(text: str) -> set[str]:
+    """Characters of ``text`` that Noto Sans CJK cannot draw (emoji would show as boxes in a
+    browser without an emoji font). Material icons are ligatures of ASCII words."""
+    return {ch for ch in text if ord(ch) > 0x7F and not ch.isspace() and ord(ch) not in FONT_CHARS}
+
+
 def assert_clean(tab) -> str:
     body = tab.inner_text("body")
     assert tab.locator(ERROR_SELECTOR).count() == 0, body[:2000]
     assert "Page not found" not in body
     assert "Traceback" not in body
     assert "示例数据" in body or "Demo data" in body, "demo banner missing"
+    assert not needs_other_font(body), f"not drawn without an emoji font: {needs_other_font(body)}"
     return body
 
 
@@ -82,14 +103,23 @@ def test_root_opens_the_overview(page):
     screenshot_full(page, ARTIFACTS / "root.png")
 
 
+@pytest.mark.parametrize("width", sorted(WIDTHS, reverse=True))
 @pytest.mark.parametrize("path", page_paths())
-def test_page_renders_in_chromium(server: str, page, path: str):
-    charts = goto(page, url_of(server, path))
-    if path in CHART_PAGES:
-        assert charts > 0, f"/{path} shows no chart"
-    assert_clean(page)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    screenshot_full(page, ARTIFACTS / f"{path}.png")
+def test_page_renders_in_chromium(server: str, page, path: str, width: int):
+    """Every page at desktop and phone width (logged in as the demo admin): drawn, no error,
+    no emoji, icons from the Material font; a screenshot of each in
+    tests/artifacts/<page>_<width>.png."""
+    page.set_viewport_size(WIDTHS[width])
+    try:
+        charts = goto(page, url_of(server, path))
+        if path in CHART_PAGES:
+            assert charts > 0, f"/{path} shows no chart"
+        assert_clean(page)
+        assert page.locator("[data-testid='stIconMaterial']").count() > 0
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        screenshot_full(page, ARTIFACTS / f"{path}_{width}.png")
+    finally:
+        page.set_viewport_size(VIEWPORT)
 
 
 def test_indicator_url_is_shareable(server: str, page):
@@ -116,7 +146,88 @@ def test_english_switch_in_the_browser(server: str, page):
     wait_for_charts(page)
     body = assert_clean(page)
     assert "Needs attention" in body and "Verdicts" in body
+    assert "National Fitness Plan" in body, "plan names in English"
     screenshot_full(page, ARTIFACTS / "overview_en.png")
+
+
+def test_english_survives_page_changes_and_reload(server: str, page):
+    """The language is kept across sidebar clicks (it used to reset to 中文) and in the URL;
+    a reload (a fresh session, so the login form) is still in English."""
+    goto(page, f"{server}/overview")
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.startsWith('PlanTrack')")
+    assert "lang=en" in page.url
+    try:
+        for label, title in (("By department", "By lead department"),
+                             ("Tasks and milestones", "Tasks and milestones"),
+                             ("Overview", "PlanTrack")):  # fmt: skip
+            page.locator("[data-testid='stSidebar'] [data-testid='stPageLink'] a").filter(
+                has_text=label
+            ).first.click()
+            page.wait_for_function(
+                f"() => document.querySelector('h1')?.innerText.startsWith({title!r})",
+                timeout=30_000,
+            )
+            wait_until_drawn(page)
+            assert "lang=en" in page.url, page.url
+            assert page.get_by_label("English").is_checked()
+        page.reload()  # a new session: the login form, in the URL's language
+        wait_until_drawn(page)
+        assert page.locator("h1").first.inner_text().startswith("PlanTrack")
+        assert_clean(page)
+    finally:
+        goto(page, f"{server}/overview")  # a fresh session without ?lang=: 中文, logged in
+        page.wait_for_function(
+            "() => document.querySelector('h1')?.innerText === '规划指标监测平台'"
+        )
+
+
+def test_typed_date_applies_on_enter(server: str, page):
+    """Typing a date in the as-of field and pressing Enter reruns the page with it."""
+    goto(page, f"{server}/overview")
+    year = page.locator("[data-testid='stDateInput'] [role='spinbutton']").first
+    year.click()
+    page.keyboard.type("20231231")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.body.innerText.includes('基本符合预期')", timeout=30_000
+    )  # a mid-term verdict: today (after 2025) has none
+    wait_until_drawn(page)
+    assert_clean(page)
+
+
+def test_streamlit_words_are_chinese(server: str, page):
+    """The uploader's "Upload" and size line and the select boxes' placeholder are Chinese."""
+    goto(page, f"{server}/upload")
+    after = page.evaluate(
+        """() => [...document.querySelectorAll(
+                 '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
+                 + '[data-testid="stFileUploaderDropzoneInstructions"] span')]
+               .map(e => getComputedStyle(e, '::after').content)"""
+    )
+    assert after and all(a not in ("none", "normal", "") for a in after), after
+    assert any("选择文件" in a for a in after) and any("不超过" in a for a in after), after
+    body = page.inner_text("body")
+    assert "Choose an option" not in body and "Choose options" not in body
+
+
+def test_phone_first_screen_and_title(server: str):
+    """At 390 px the first screen says how many targets are on track and how many behind,
+    and the title is one line (no break inside a word)."""
+    with browser() as b:
+        tab = b.new_page(viewport=PHONE, locale="zh-CN")
+        goto(tab, f"{server}/overview")
+        summary = tab.get_by_text("项进展顺利").first
+        box = summary.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+        h1 = tab.locator("h1").first
+        lines = tab.evaluate(
+            "(h) => Math.round(h.getBoundingClientRect().height / parseFloat("
+            "getComputedStyle(h).lineHeight))",
+            h1.element_handle(),
+        )
+        assert lines == 1, f"title wraps to {lines} lines"
+        tab.screenshot(path=str(ARTIFACTS / "overview_390_first_screen.png"))
 
 
 def test_one_click_from_the_overview_to_an_indicator(server: str, page):

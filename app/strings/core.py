@@ -284,3 +284,57 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS |= {f"verdict.{zh}": (zh, en) for zh, en in _VERDICTS_EN.items()}
 STRINGS |= {f"growth.{zh}": (zh, en) for zh, en in _GROWTH_EN.items()}
+STRINGS |= {
+    "asof.help": (
+        "输入日期（如 2023-12-31）后按回车即生效，或从日历中选择。",
+        "Type a date (e.g. 2023-12-31) and press Enter, or pick one from the calendar.",
+    ),
+    "completion.far_above.word": ("远超目标", "Far past the target"),
+    "completion.far_above.help": (
+        "完成进度 =（现状值 − 基期值）/（目标值 − 基期值）。基期值已接近目标时分母很小，"
+        "略有进展即远超 100%，表示已超过目标，不是数据错误。",
+        "Completion = (latest − baseline) / (target − baseline). When the baseline is close to "
+        "the target the denominator is small, so a little progress reads far above 100%: the "
+        "target is passed; it is not a data error.",
+    ),
+    "completion.below_base.word": ("比基期倒退", "Worse than the baseline"),
+    "completion.below_base.help": (
+        "现状值比基期值更偏离目标，完成进度为负。",
+        "The latest value is further from the target than the baseline: completion is negative.",
+    ),
+    # Streamlit's own words, replaced (placeholders, and app/style.py for the uploader)
+    "widget.choose": ("请选择", "Choose an option"),
+    "widget.choose_many": ("请选择（可多选）", "Choose options"),
+    "widget.upload": ("选择文件", "Upload"),
+    "widget.upload.limit": ("拖放文件到此处，或点击“选择文件”；单个文件不超过 {mb} MB",
+                            "Drag a file here or click Upload; at most {mb} MB per file"),
+    "widget.no_results": ("没有匹配的选项", "No results"),
+    # units of measure in English screens
+    "unit.%": ("%", "%"),
+    "unit.个": ("个", "units"),
+    "unit.人": ("人", "persons"),
+    "unit.人/万人": ("人/万人", "per 10,000 residents"),
+    "unit.人次": ("人次", "person-times"),
+    "unit.场": ("场", "events"),
+    "unit.小时/天": ("小时/天", "hours/day"),
+    "unit.平方米": ("平方米", "m²"),
+    "unit.户": ("户", "households"),
+    "unit.所": ("所", "schools"),
+    "unit.是/否": ("是/否", "yes/no"),
+    "unit.次": ("次", "times"),
+}  # fmt: skip
+STRINGS |= {
+    "overview.summary": (
+        "截至 {as_of}：:green[**{good} 项进展顺利**]（已实现或符合预期），"
+        ":red[**{bad} 项滞后或逆向**]，{other} 项无法评估或进行中。",
+        "At {as_of}: :green[**{good} on track**] (achieved or on schedule), "
+        ":red[**{bad} behind or moving away**], {other} cannot be assessed or in progress.",
+    ),
+}
+STRINGS |= {
+    "indicator.values.later": (
+        "评估基准日 {as_of} 之后各期的 {n} 条记录未列出（改动基准日可查看）。",
+        "{n} records of periods after the as-of date {as_of} are not listed (change the date "
+        "to see them).",
+    ),
+}

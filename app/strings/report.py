@@ -10,6 +10,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "report.plans": ("规划", "Plans"),
     "report.known_on": ("数据截至日（只用该日及以前入库的数据）", "Data known on"),
+    "report.known_on.help": (
+        "默认随评估基准日变化：基准日所在季度的下一季度末（届时该期数据已上报），不晚于今天。",
+        "Follows the as-of date: the end of the next quarter (when that quarter's figures are "
+        "in), never after today.",
+    ),
+    "report.hash.full": ("完整配置哈希（可复制）", "Full config hash (copy)"),
     "report.area": ("地区", "Area"),
     "report.org": ("编制单位", "Prepared by"),
     "report.doc_title": ("报告标题", "Report title"),

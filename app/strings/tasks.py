@@ -1,7 +1,15 @@
 """Strings of the task page (任务进展)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "tasks.evidence.file": ("📎 附件（见进展记录）", "📎 attachment (see the update history)"),
+    "tasks.evidence.file": ("附件（见进展记录）", "Attachment (see the update history)"),
+    "tasks.col.seq": ("序号", "No."),
+    "tasks.seq": ("第{n}项", "item {n}"),
+    "tasks.hist.date": ("进展日期", "Date"),
+    "tasks.hist.status": ("状态", "Status"),
+    "tasks.hist.note": ("进展说明", "Note"),
+    "tasks.hist.evidence": ("佐证材料", "Evidence"),
+    "tasks.hist.user": ("填报人", "By"),
+    "tasks.hist.recorded": ("录入时间", "Recorded"),
     "tasks.title": ("任务与里程碑进展", "Tasks and milestones"),
     "tasks.caption": (
         "状态按评估基准日判定：已完成（按期）、逾期完成、进行中（未到完成时限）、逾期（已过完成时限仍未完成）。"
@@ -29,8 +37,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} items, {overdue} overdue, {soon} due within 30 days",
     ),
     "tasks.legend": (
-        "🔴 红色：逾期；🟡 黄色：30日内到期且未完成。",
-        "🔴 Red: overdue; 🟡 amber: due within 30 days and not done.",
+        ":red[:material/alarm:] 红底行：逾期；:orange[:material/event_upcoming:] 黄底行：30日内到期且未完成。",
+        ":red[:material/alarm:] Red rows: overdue; :orange[:material/event_upcoming:] amber rows: "
+        "due within 30 days and not done.",
     ),
     "tasks.empty": ("没有符合条件的任务。", "No task matches the filters."),
     "tasks.col.status": ("状态", "Status"),
