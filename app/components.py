@@ -198,7 +198,11 @@ def growth_text(cls: object) -> str:
 def names(ws: Workspace, ids: pd.Series) -> pd.Series:
     """Indicator names in the reader's language."""
     if lang() == "en":
-        return ids.map(lambda i: ws.indicators[i].name_en if i in ws.indicators else i)
+        return ids.map(
+            lambda i: (
+                (ws.indicators[i].name_en or ws.indicators[i].name) if i in ws.indicators else i
+            )
+        )
     return ids.map(lambda i: ws.indicators[i].name if i in ws.indicators else i)
 
 

@@ -58,10 +58,14 @@ def seed_language() -> None:
     wins once; otherwise the radio starts from the kept choice."""
     url = _url_lang()
     if url is not None and url != st.session_state.get(_URL_SEEN):
-        st.session_state[WIDGET] = url
+        chosen = url
         st.session_state[_URL_SEEN] = url
-    if st.session_state.get(WIDGET) not in LANGS:
-        st.session_state[WIDGET] = st.session_state.get(KEPT) or url or "zh"
+    else:
+        current = st.session_state.get(WIDGET)
+        chosen = current if current in LANGS else st.session_state.get(KEPT) or url or "zh"
+    # Set on every run: a value set through the Session State API carries over to the radio
+    # of the next page (a value the radio set itself is dropped with that radio).
+    st.session_state[WIDGET] = chosen
 
 
 def keep_language(value: str) -> None:

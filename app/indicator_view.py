@@ -62,7 +62,7 @@ def choose(ws: Workspace) -> tuple[Indicator, str]:
 
 
 def name(ind: Indicator) -> str:
-    return ind.name_en if lang() == "en" else ind.name
+    return (ind.name_en or ind.name) if lang() == "en" else ind.name
 
 
 def assessment_row(ws: Workspace, ind_id: str, area: str, as_of: date, version: int) -> dict:

@@ -143,7 +143,7 @@ def board(ws: Workspace, table: pd.DataFrame) -> None:
         ["category", "unit"],
         key="tasks_group",
         horizontal=True,
-        format_func=lambda g: t(f"tasks.group.{g}"),
+        format_func={g: t(f"tasks.group.{g}") for g in ("category", "unit")}.get,
     )
     st.caption(t("tasks.legend"))
     if table.empty:
