@@ -51,9 +51,7 @@ def test_board_shows(page: AppTest, app_env: Path) -> None:
     assert any("按期完成率 =" in i.value for i in page.info)
     page.radio(key="tasks_group").set_value("unit").run()
     assert not page.exception
-    assert any(
-        "区财政局 —" in e.label for e in page.expander
-    )
+    assert any("区财政局 —" in e.label for e in page.expander)
 
 
 def test_filters_change_the_board(page: AppTest) -> None:
@@ -61,7 +59,7 @@ def test_filters_change_the_board(page: AppTest) -> None:
     page.multiselect(key="tasks_status").set_value(["逾期"]).run()
     assert not page.exception
     m = metrics(page)
-    assert m["任务与里程碑"] == overdue and m["🟢 已完成"] == 0
+    assert m["任务与里程碑"] == overdue and m[":green[:material/task_alt:] 已完成"] == 0
     page.multiselect(key="tasks_status").set_value([]).run()
     page.selectbox(key="tasks_plan").set_value("decisions2022").run()
     assert metrics(page)["任务与里程碑"] == 2
