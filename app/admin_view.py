@@ -48,8 +48,15 @@ def users(ws: Workspace, actor: Actor) -> None:
     c1, c2, c3 = st.columns(3)
     name = c1.text_input(t("admin.users.name"), key="admin.new.name")
     display = c2.text_input(t("admin.users.display"), key="admin.new.display")
-    role = c3.selectbox(t("admin.users.role"), ROLES, key="admin.new.role")
-    depts = st.multiselect(t("admin.users.depts"), all_departments(ws), key="admin.new.depts")
+    role = c3.selectbox(
+        t("admin.users.role"), ROLES, placeholder=t("widget.choose"), key="admin.new.role"
+    )
+    depts = st.multiselect(
+        t("admin.users.depts"),
+        all_departments(ws),
+        placeholder=t("widget.choose"),
+        key="admin.new.depts",
+    )
     password = st.text_input(t("admin.users.password"), type="password", key="admin.new.pw")
     if st.button(t("admin.users.create"), key="admin.new.go", type="primary"):
         try:
@@ -65,7 +72,9 @@ def users(ws: Workspace, actor: Actor) -> None:
         return
     st.divider()
     names = [u["name"] for u in rows]
-    who = st.selectbox(t("admin.users.pick"), names, key="admin.pick")
+    who = st.selectbox(
+        t("admin.users.pick"), names, placeholder=t("widget.choose"), key="admin.pick"
+    )
     c1, c2, c3 = st.columns(3)
     new_pw = st.text_input(t("admin.users.new_password"), type="password", key="admin.reset.pw")
     try:
@@ -93,7 +102,12 @@ def periods(ws: Workspace, actor: Actor) -> None:
     else:
         st.info(t("admin.periods.none"))
     c1, c2 = st.columns(2)
-    dept = c1.selectbox(t("admin.periods.dept"), all_departments(ws), key="admin.p.dept")
+    dept = c1.selectbox(
+        t("admin.periods.dept"),
+        all_departments(ws),
+        placeholder=t("widget.choose"),
+        key="admin.p.dept",
+    )
     period = c2.text_input(t("admin.periods.period"), key="admin.p.period")
     reason = st.text_input(t("admin.periods.reason"), key="admin.p.reason")
     b1, b2, b3 = st.columns(3)
@@ -129,12 +143,23 @@ def audit(ws: Workspace, actor: Actor) -> None:
     c1, c2, c3 = st.columns(3)
     every = t("audit.all")
     action = c1.selectbox(
-        t("audit.filter.action"), [every, *sorted(table["action"].unique())], key="audit.action"
+        t("audit.filter.action"),
+        [every, *sorted(table["action"].unique())],
+        placeholder=t("widget.choose"),
+        key="audit.action",
     )
     user = c2.selectbox(
-        t("audit.filter.user"), [every, *sorted(table["user_name"].unique())], key="audit.user"
+        t("audit.filter.user"),
+        [every, *sorted(table["user_name"].unique())],
+        placeholder=t("widget.choose"),
+        key="audit.user",
     )
-    outcome = c3.selectbox(t("audit.filter.outcome"), [every, "ok", "refused"], key="audit.outcome")
+    outcome = c3.selectbox(
+        t("audit.filter.outcome"),
+        [every, "ok", "refused"],
+        placeholder=t("widget.choose"),
+        key="audit.outcome",
+    )
     shown = table
     if action != every:
         shown = shown[shown["action"] == action]
@@ -142,8 +167,10 @@ def audit(ws: Workspace, actor: Actor) -> None:
         shown = shown[shown["user_name"] == user]
     if outcome != every:
         shown = shown[shown["outcome"] == outcome]
-    view = shown.drop(columns=["prev_hash"]).sort_values("id", ascending=False)
-    st.dataframe(view, hide_index=True, width="stretch", key="audit.table")
+    view = shown.drop(columns=["prev_hash", "user_id"]).sort_values("id", ascending=False)
+    view = view.assign(hash=view["hash"].astype(str).str[:12])  # the CSV keeps the whole hash
+    view = view.rename(columns={col: t(f"audit.col.{col}") for col in view.columns})
+    st.dataframe(view, hide_index=True, width="stretch", placeholder="—", key="audit.table")
     st.download_button(
         t("audit.download"), to_csv(shown), file_name="审计记录.csv", mime="text/csv",
         key="audit.download",

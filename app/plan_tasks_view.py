@@ -23,7 +23,8 @@ from plantrack.tasks.plan_tasks import (
 from plantrack.tasks.updates import UpdateError
 from plantrack.workspace import Workspace
 
-MARKS = {"未启动": "○", "推进中": "◔", "基本完成": "◕", "已完成": "●", "未报送": "✕"}
+# text marks Noto Sans CJK draws (no emoji or symbol font needed)
+MARKS = {"未启动": "○", "推进中": "◐", "基本完成": "◉", "已完成": "●", "未报送": "×"}
 FORM_LABELS = {
     "task_id": "「任务」",
     "year": "「年度」",
@@ -57,7 +58,11 @@ def tab(ws: Workspace) -> None:
     st.caption(t("ptasks.caption"))
     plans = list(dict.fromkeys(pt.plan for pt in ws.plan_tasks))
     plan = st.selectbox(
-        t("ptasks.plan"), plans, key="ptasks_plan", format_func=lambda p: ws.plans[p].short_name
+        t("ptasks.plan"),
+        plans,
+        placeholder=t("widget.choose"),
+        key="ptasks_plan",
+        format_func=lambda p: ws.plans[p].short_name,
     )
     table = plan_task_table(ws)
     part = table[table["plan"] == plan]
@@ -72,7 +77,11 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
     st.markdown(f"**{t('ptasks.form.title')}**")
     titles = dict(zip(part["id"], part["section"] + " " + part["title"], strict=True))
     task_id = st.selectbox(
-        t("ptasks.form.task"), list(titles), key="ptasks_task", format_func=titles.__getitem__
+        t("ptasks.form.task"),
+        list(titles),
+        placeholder=t("widget.choose"),
+        key="ptasks_task",
+        format_func=titles.__getitem__,
     )
     task = next(pt for pt in ws.plan_tasks if pt.id == task_id)
     with st.expander(task.section + task.title):
@@ -81,9 +90,21 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
     years = list(range(task.start_year, min(task.end_year, today.year) + 1))[::-1]
     with st.form("ptasks_form"):
         c1, c2, c3 = st.columns(3)
-        year = c1.selectbox(t("ptasks.year"), years, key="ptasks_year")
-        dept = c2.selectbox(t("ptasks.form.dept"), list(task.lead), key="ptasks_dept")
-        degree = c3.selectbox(t("ptasks.form.degree"), list(DEGREES), key="ptasks_degree")
+        year = c1.selectbox(
+            t("ptasks.year"), years, placeholder=t("widget.choose"), key="ptasks_year"
+        )
+        dept = c2.selectbox(
+            t("ptasks.form.dept"),
+            list(task.lead),
+            placeholder=t("widget.choose"),
+            key="ptasks_dept",
+        )
+        degree = c3.selectbox(
+            t("ptasks.form.degree"),
+            list(DEGREES),
+            placeholder=t("widget.choose"),
+            key="ptasks_degree",
+        )
         progress = st.text_area(
             t("ptasks.form.progress"), max_chars=NOTE_MAX, key="ptasks_progress"
         )

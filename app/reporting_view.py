@@ -1,5 +1,5 @@
 """Pieces of the 填报进度 page: counts, the department × period grid (an HTML table: red
-cells carry a ✖ and the words 逾期未报, never colour alone), the list of missing items, and the
+cells carry a × and the words 逾期未报, never colour alone), the list of missing items, and the
 one-line status the overview shows. Every rule is in :mod:`plantrack.reporting`."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CELL_STYLE = {
     rp.DEPT_PENDING: "background:#fff4cc;color:#5c4400",
     rp.DEPT_DONE: "background:#e3f4e6;color:#14532d",
 }
-MARKS = {rp.DEPT_LATE: "✖", rp.DEPT_PENDING: "…", rp.DEPT_DONE: "✔"}
+MARKS = {rp.DEPT_LATE: "×", rp.DEPT_PENDING: "…", rp.DEPT_DONE: "✓"}
 TABLE_CSS = (
     "<style>.pt-grid{border-collapse:collapse;font-size:.9rem;width:100%}"
     ".pt-grid th,.pt-grid td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left}"
@@ -53,7 +53,7 @@ def _db(ws: Workspace) -> str:
 def overview_status(ws: Workspace, as_of: date) -> None:
     """ "x/y 个部门已报送 2024Q1" on the overview, linking to the page."""
     line = _overview(ws, _db(ws), as_of, cache.data_version(ws))
-    st.markdown(f"📮 [{t('reporting.overview', line=line)}](/reporting)")
+    st.markdown(f":material/outbox: [{t('reporting.overview', line=line)}](/reporting)")
 
 
 def choose_period(as_of: date) -> Period:
@@ -61,7 +61,11 @@ def choose_period(as_of: date) -> Period:
     labels = [str(p) for p in periods]
     default = str(rp.latest_due_quarter(as_of))
     chosen = st.selectbox(
-        t("reporting.period"), labels, index=labels.index(default), key="reporting_period"
+        t("reporting.period"),
+        labels,
+        index=labels.index(default),
+        placeholder=t("widget.choose"),
+        key="reporting_period",
     )
     return parse_period(chosen) or periods[0]
 
@@ -76,7 +80,7 @@ def counts(ws: Workspace, period: Period, as_of: date) -> pd.DataFrame:
     reported = int(items["status"].isin([rp.ON_TIME, rp.LATE_REPORTED]).sum())
     cols[2].metric(t("reporting.metric.reported"), reported, border=True)
     cols[3].metric(
-        "✖ " + t("reporting.metric.late"), int((items["status"] == rp.LATE).sum()), border=True
+        "× " + t("reporting.metric.late"), int((items["status"] == rp.LATE).sum()), border=True
     )
     return items
 
@@ -129,7 +133,7 @@ def missing(items: pd.DataFrame, period: Period) -> None:
     view = pd.DataFrame(
         {
             t("reporting.col.status"): open_["status"].map(
-                lambda s: ("✖ " if s == rp.LATE else "… ") + s
+                lambda s: ("× " if s == rp.LATE else "… ") + s
             ),
             t("reporting.grid.dept"): open_["department"],
             t("reporting.col.kind"): open_["kind"].map(lambda k: t(f"reporting.kind.{k}")),

@@ -109,7 +109,7 @@ def mapping_step(data: bytes, name: str, result: upload.UploadResult) -> None:
         headers = [h for h in first_headers(data, name) if period_header(h) is None][:16]
         chosen = {}
         for i, header in enumerate(headers):
-            v = st.selectbox(header, ["", *FIELD_CHOICES], key=f"upload.map.{i}",
+            v = st.selectbox(header, ["", *FIELD_CHOICES], placeholder=t("widget.choose"), key=f"upload.map.{i}",
                              format_func=lambda x: t(f"upload.map.{x or 'none'}"))  # fmt: skip
             if v:
                 chosen[clean_header(header)] = v

@@ -10,4 +10,4 @@ ws = bootstrap()
 actor = session.current()
 if actor is not None:
     st.success(t("auth.user", name=actor.label, role=actor.role))
-    st.markdown(f"[📊 {t('nav.overview')}](/overview)")
+    st.markdown(f":material/dashboard: [{t('nav.overview')}](/overview)")

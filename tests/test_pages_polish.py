@@ -221,8 +221,7 @@ def test_completion_words():
 
 
 def test_rollback_starts_with_no_batch_and_the_list_shows_a_new_load(app_env: Path):
-    at = run("upload.py")
-    at.text_input(key="upload.user").set_value("张三").run()
+    at = run("upload.py")  # logged in as the demo admin (app_env): no name box
     box = at.selectbox(key="upload.rollback.batch")
     assert box.value is None and at.button(key="upload.rollback.go").disabled
     before = len(next(df for df in frames(at) if "入库时间" in df.columns))
@@ -232,7 +231,7 @@ def test_rollback_starts_with_no_batch_and_the_list_shows_a_new_load(app_env: Pa
     at.button(key="upload.file.confirm").click().run()
     table = next(df for df in frames(at) if "入库时间" in df.columns)
     assert len(table) == before + 1
-    assert table.iloc[0]["上报人"] == "张三" and table.iloc[0]["来源"] == "文件上传"
+    assert table.iloc[0]["上报人"] == "admin" and table.iloc[0]["来源"] == "文件上传"
     assert at.selectbox(key="upload.rollback.batch").value is None
 
 

@@ -139,7 +139,7 @@ def test_page_and_overview(app_env: Path) -> None:
     assert '<th scope="row">区残联</th>' in grid and "2023Q4" in grid
     at.selectbox(key="reporting_period").set_value("2023").run()
     grid = next(m.value for m in at.markdown if "pt-grid" in m.value)
-    assert "✖" in grid and rp.LATE in grid and "#fde2e1" in grid  # red with words
+    assert "×" in grid and rp.LATE in grid and "#fde2e1" in grid  # red with words
     assert any(rp.LATE in str(v) for v in at.dataframe[0].value.iloc[:, 0])
     ov = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60)
     ov.session_state["as_of"] = date(2024, 5, 1)
