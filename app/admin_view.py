@@ -6,6 +6,8 @@ database re-checks the rights and audits the change (or the refusal).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -169,9 +171,31 @@ def audit(ws: Workspace, actor: Actor) -> None:
         shown = shown[shown["outcome"] == outcome]
     view = shown.drop(columns=["prev_hash", "user_id"]).sort_values("id", ascending=False)
     view = view.assign(hash=view["hash"].astype(str).str[:12])  # the CSV keeps the whole hash
+    named = task_names(ws)
+    for col in ("object", "before_value", "after_value"):
+        view[col] = view[col].map(lambda v: _named(v, named))
     view = view.rename(columns={col: t(f"audit.col.{col}") for col in view.columns})
     st.dataframe(view, hide_index=True, width="stretch", placeholder="—", key="audit.table")
     st.download_button(
         t("audit.download"), to_csv(shown), file_name="审计记录.csv", mime="text/csv",
         key="audit.download",
     )  # fmt: skip
+
+
+_ID = re.compile(r"\b[a-z0-9_]+\.[a-z0-9_]+\b")
+
+
+def task_names(ws: Workspace) -> dict[str, str]:
+    """A task's id as readers know it: the plan's short name and its item number (the CSV
+    export keeps the ids)."""
+    return {
+        task.id: f"{ws.plans[task.plan].short_name}{t('tasks.seq', n=task.seq)}"
+        for task in ws.tasks
+        if task.plan in ws.plans
+    }
+
+
+def _named(value: object, named: dict[str, str]) -> object:
+    if not isinstance(value, str):
+        return value
+    return _ID.sub(lambda m: named.get(m.group(0), m.group(0)), value)
