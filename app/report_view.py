@@ -15,7 +15,6 @@ import streamlit as st
 
 from app import cache, components
 from app.i18n import t
-from plantrack.present import verdict_icon
 from plantrack.report import SECTIONS, ReportContent, build_content, render
 from plantrack.report.content import default_org
 from plantrack.report.output import pdf_available
