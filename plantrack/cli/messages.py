@@ -115,8 +115,8 @@ CATALOGUE: list[tuple[str, Replacement]] = [
      "--accept-warnings needs --reason with the reason."),
     (r"列名对应“(.+?)”缺少“=”.+", r"Column mapping '\1' has no '=': write SOURCE=field, e.g. Year=period."),
     # store
-    (r"数据库文件 (.+?) 不存在。请检查 --db / PLANTRACK_DB，或用 `(.+)` 创建示例库。",
-     r"Database file \1 does not exist. Check --db / PLANTRACK_DB, or create a demo with `\2`."),
+    (r"数据库文件 (.+?) 不存在。请检查 --db / PLANTRACK_DB 的路径；新建空的正式库用 `(.+?)`，示例库用 `(.+?)`。",
+     r"Database file \1 does not exist. Check the path in --db / PLANTRACK_DB; create an empty database with `\2`, or a demo with `\3`."),
     (r"无法打开数据库 (.+?)：(.+)", r"Cannot open database \1: \2"),
     (r"数据库 (\S+) 正被另一个程序占用（已等待 (\d+) 秒）。.*",
      r"Database \1 is in use by another program (waited \2 s). Try again shortly."),
