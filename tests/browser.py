@@ -131,6 +131,8 @@ def browser_page() -> Iterator:
 
 
 DEMO_ADMIN = ("admin", "demo-admin-1")
+# the login form's password box (the admin page has password boxes of its own)
+LOGIN_PASSWORD = "input[type='password'][aria-label='密码']"
 
 
 def log_in(
@@ -140,11 +142,11 @@ def log_in(
     session state (no cookie, see app/session.py), so every full page load starts logged
     out; after login the same page is drawn."""
     wait_until_drawn(page, timeout_ms)
-    page.wait_for_selector("input[type='password']", timeout=timeout_ms)
+    page.wait_for_selector(LOGIN_PASSWORD, timeout=timeout_ms)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_label("密码", exact=True).press("Enter")  # submits the login form
-    page.wait_for_selector("input[type='password']", state="detached", timeout=timeout_ms)
+    page.wait_for_selector(LOGIN_PASSWORD, state="detached", timeout=timeout_ms)
 
 
 def goto(page, url: str, timeout_ms: int = 30_000) -> int:

@@ -1,9 +1,9 @@
 """One dashboard replica for tests/test_store_replicas.py: a process of its own (its own
 Streamlit caches) driving pages with AppTest, told what to do line by line on stdin.
 
-    render  — open the indicator page (fitness.instructors, one 街道, as of 2024-03-31)
+    render  — open the indicator page as the demo admin (fitness.instructors, one 街道, as of 2024-03-31)
     rerun   — run the same page again (what a reader's next interaction does)
-    upload  — load a 2024Q1 file through the upload page as 张三
+    upload  — load a 2024Q1 file through the upload page, logged in as 张三 (an admin account)
 
 Each command answers one JSON line: the page's metrics and its revision table, or the upload's
 messages. The database is PLANTRACK_DB (the test's PostgreSQL URL).
@@ -16,14 +16,14 @@ import sys
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import PASSWORD, ROOT, login_app
 from tests.upload_fixtures import STREETS, csv_bytes, instructors
 
 STREET = STREETS[0]
 
 
 def indicator_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "indicator.py"), default_timeout=300)
+    at = login_app(AppTest.from_file(str(ROOT / "pages" / "indicator.py"), default_timeout=300))
     at.query_params["id"] = "fitness.instructors"
     at.query_params["area"] = STREET
     at.query_params["as_of"] = "2024-03-31"
@@ -37,8 +37,8 @@ def seen(at: AppTest) -> dict:
 
 
 def upload() -> dict:
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=300).run()
-    at.text_input(key="upload.user").set_value("张三").run()
+    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=300)
+    at = login_app(at, "张三", PASSWORD).run()  # the stored 填报人 is the logged-in account
     data = csv_bytes(instructors(base=1000))
     at.file_uploader[0].set_value(("replica.csv", data, "text/csv")).run()
     accept = [c for c in at.checkbox if c.key == "upload.file.accept"]

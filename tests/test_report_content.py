@@ -61,8 +61,8 @@ def test_cause_and_measures_set_by_cli_reach_sections_four_and_five(demo_copy, c
     # an indicator nobody filled in is marked as a gap, in §四 and in §五
     assert f"原因：{GAP}" in c.narrative["problems"]
     assert f"措施{GAP}" in c.narrative["next_steps"]
-    # a report known on an earlier day does not see the entry (reproducible as issued)
-    before = build_content(demo_copy, MID, date(2024, 6, 30))
+    # a report issued on an earlier day does not see the entry (reproducible as issued)
+    before = build_content(demo_copy, MID, date(2024, 6, 30), issued=date(2024, 6, 30))
     assert "指导员培训因场馆改造推迟" not in before.narrative["problems"]
 
 

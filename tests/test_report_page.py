@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
@@ -89,11 +88,6 @@ def test_cli_without_fpdf2_explains_how_to_get_pdf(demo_copy, tmp_path: Path, ca
     assert "fpdf2" in capsys.readouterr().err and not out.exists()
 
 
-@pytest.mark.xfail(
-    reason="fails after the late merge: the page's 数据截至日 now follows the as-of date "
-    "(2024-03-31), and causes recorded later are left out of that vintage; see the closing note",
-    strict=False,
-)
 def test_cause_and_measures_entered_on_the_page_reach_the_report(app_env: Path):
     at = run_report_page()
     assert not at.exception, [e.value for e in at.exception]

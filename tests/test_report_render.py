@@ -98,6 +98,10 @@ def test_pdf_line_breaking_rules():
     assert all(x[0] not in FORBIDDEN_START for x in lines[1:]), lines
     assert not any(x.endswith("（") for x in lines), lines
     assert any("39.7%" in x for x in lines) and any("60.0%" in x for x in lines), lines
+    # two closing marks in a row at the break ("…百分点）。"): both go down with a character
+    for width in range(4, 12):
+        lines = wrap("低于时序进度30个百分点）。五、指示灯", width, measure)
+        assert all(x[0] not in FORBIDDEN_START for x in lines[1:]), (width, lines)
 
 
 def test_structure_contents_captions_and_appendix(rendered):

@@ -13,6 +13,7 @@ from tests.browser import (
     CHROMIUM,
     ERROR_SELECTOR,
     browser,
+    log_in,
     served_app,
     wait_until_drawn,
 )
@@ -40,6 +41,7 @@ def test_reporting_page_in_chromium(server: str, width: int) -> None:
     with browser() as b:
         page = b.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
         page.goto(f"{server}/reporting?as_of=2024-02-10")
+        log_in(page)  # a fresh session starts at the login form
         wait_until_drawn(page)
         page.wait_for_selector("table.pt-grid")
         body = page.inner_text("body")

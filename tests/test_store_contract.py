@@ -368,7 +368,7 @@ def test_task_update_tie_goes_to_the_furthest_status(store):
         record_updates(
             store,
             pd.DataFrame({"task_id": ids, "status": order, **same}),
-            user="u",
+            actor=act_as(store),
             recorded_at=datetime(2024, 1, 6),
         )
     assert latest_updates(store)["status"].tolist() == ["已完成", "已完成"]

@@ -10,7 +10,7 @@ import sys
 
 from plantrack.store import Store
 from plantrack.store.copy import copy_database
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_accounts
 
 
 class Replica:
@@ -44,6 +44,7 @@ class Replica:
 
 def test_upload_in_one_replica_shows_in_the_other_on_its_next_rerun(demo_db, pg_url, tmp_path):
     copy_database(Store(demo_db), Store(pg_url))
+    add_accounts(Store(pg_url), "张三")
     env = os.environ | {"PLANTRACK_DB": pg_url, "PLANTRACK_UPLOADS": str(tmp_path / "uploads")}
     reader, writer = Replica(env), Replica(env)
     try:

@@ -265,10 +265,14 @@ def rollup_sources(ws: Workspace, ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _analysis(ws: Workspace, area: str, known_on: date) -> dict:
+def _analysis(ws: Workspace, area: str, issued: date) -> dict:
+    """The latest cause and measures per indicator recorded by the report's issue date. Unlike
+    the figures they do not follow 数据截至日: they are the lead departments' account written
+    for this report (a cause entered today for a report on 2023 data belongs in it), and the
+    issue date keeps a report reproducible as issued."""
     from plantrack.store.analysis import latest_analysis
 
-    df = latest_analysis(ws.store, known_on)
+    df = latest_analysis(ws.store, issued)
     df = df[df["area"] == area]
     return {
         r.indicator: (r.cause if isinstance(r.cause, str) else None,
@@ -345,7 +349,7 @@ def build_content(
             for i in table["indicator"]
             if ws.indicators[i].target and ws.indicators[i].target.reference  # type: ignore[union-attr]
         },
-        analysis=_analysis(ws, area, known_on),
+        analysis=_analysis(ws, area, issued or date.today()),
         plan_names={p: ws.plans[p].short_name for p in plans},
         rollup_sources=rollup_sources(ws, related),
     )

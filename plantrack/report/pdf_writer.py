@@ -65,8 +65,9 @@ def wrap(text: str, width: float, measure) -> list[str]:
                 line.append(tok)
                 continue
             carry: list[str] = []
-            if tok[0] in NO_START:  # pull the last token down with it
-                carry = [line.pop()] if len(line) > 1 else []
+            if tok[0] in NO_START:  # pull the last token down with it (and past closing marks)
+                while len(line) > 1 and (not carry or carry[0][0] in NO_START):
+                    carry.insert(0, line.pop())
             while len(line) > 1 and line[-1][-1] in NO_END:
                 carry.insert(0, line.pop())
             lines.append("".join(line))

