@@ -187,7 +187,11 @@ def _tasks(content: ReportContent) -> None:
 
 
 def analysis_editor(ws: Workspace, content: ReportContent) -> None:
-    """原因分析和措施 per indicator (append-only in the database; the report uses the latest)."""
+    """原因分析和措施 per indicator (append-only in the database; the report uses the latest),
+    saved as the logged-in user: the store re-checks the rights (统计员: own indicators)."""
+    from app import session
+    from plantrack.auth.roles import Action, allows
+    from plantrack.store import StoreError
     from plantrack.store.analysis import MAX_TEXT, record_analysis
 
     with st.expander(t("report.analysis"), expanded=False):
@@ -195,6 +199,10 @@ def analysis_editor(ws: Workspace, content: ReportContent) -> None:
             i for i in content.table["indicator"] if i not in set(content.problems["indicator"])
         ]
         if not ids:
+            return
+        actor = session.current()
+        if actor is None or not allows(actor.role, Action.ANALYSIS):
+            st.caption(t("auth.readonly", role=actor.role if actor else "—"))
             return
         names = dict(zip(content.table["indicator"], content.table["name"], strict=True))
         ind = st.selectbox(
@@ -210,19 +218,21 @@ def analysis_editor(ws: Workspace, content: ReportContent) -> None:
             new_measures = st.text_area(
                 t("report.analysis_measures"), value=measures or "", height=100
             )
-            user = st.text_input(t("report.analysis_user"), key=f"report_analysis_user_{ind}")
+            st.caption(t("report.analysis_as", name=actor.label, role=actor.role))
             saved = st.form_submit_button(t("report.analysis_save"))
         if not saved:
             return
-        if not user.strip():
-            st.error(t("report.analysis_need_user"))
-        elif max(len(new_cause), len(new_measures)) > MAX_TEXT:
+        if max(len(new_cause), len(new_measures)) > MAX_TEXT:
             st.error(t("report.analysis_too_long", n=MAX_TEXT))
-        else:
+            return
+        try:
             record_analysis(
                 ws.store, ind, content.area, cause=new_cause, measures=new_measures,
-                user=user.strip(),
+                actor=actor, scope=ws.scope,
             )  # fmt: skip
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
             st.success(t("report.analysis_saved", name=names[ind]))
             st.rerun()
 

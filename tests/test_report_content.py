@@ -44,9 +44,10 @@ def all_text(c, methods: bool = True) -> str:
 # -- 1. causes and measures per indicator, filled by the lead department ---------------------
 
 
-def test_cause_and_measures_set_by_cli_reach_sections_four_and_five(demo_copy, capsys):
+def test_cause_and_measures_set_by_cli_reach_sections_four_and_five(demo_copy, capsys, monkeypatch):
     db = str(demo_copy.settings.db_path)
-    args = ["--db", db, "analysis-set", LAGGING, "--user", "区教育体育局"]
+    monkeypatch.setenv("PLANTRACK_PASSWORD", "demo-stat-1")  # 示例统计员（区残联）: leads LAGGING
+    args = ["--db", db, "analysis-set", LAGGING, "--user", "stat"]
     assert (
         main([*args, "--cause", "指导员培训因场馆改造推迟", "--measures", "每季度办一期培训"]) == 0
     )
@@ -54,6 +55,7 @@ def test_cause_and_measures_set_by_cli_reach_sections_four_and_five(demo_copy, c
     assert "已保存" in capsys.readouterr().out
     hist = analysis_history(demo_copy.store, LAGGING)
     assert len(hist) == 2  # append-only: the first entry is still there
+    assert set(hist["user_name"]) == {"stat"}  # the account's name, from the users table
     c = build_content(demo_copy, MID, date.today())
     assert "原因：指导员培训因场馆改造推迟。" in c.narrative["problems"]
     assert "2024年起每季度开展一期公益指导员培训" in c.narrative["next_steps"]
@@ -68,8 +70,8 @@ def test_cause_and_measures_set_by_cli_reach_sections_four_and_five(demo_copy, c
 
 def test_analysis_set_refuses_unknown_indicator_and_empty_input(demo_copy, capsys):
     db = str(demo_copy.settings.db_path)
-    assert main(["--db", db, "analysis-set", "no.such", "--cause", "x", "--user", "u"]) == 1
-    assert main(["--db", db, "analysis-set", LAGGING, "--user", "u"]) == 1
+    assert main(["--db", db, "analysis-set", "no.such", "--cause", "x", "--user", "stat"]) == 1
+    assert main(["--db", db, "analysis-set", LAGGING, "--user", "stat"]) == 1
     err = capsys.readouterr().err
     assert "no.such" in err and "--cause" in err
     assert analysis_history(demo_copy.store, LAGGING).empty

@@ -9,11 +9,21 @@ from streamlit.testing.v1 import AppTest
 
 from plantrack.cli import main
 from plantrack.report import SECTIONS
-from tests.conftest import ROOT
+from plantrack.store import Store
+from plantrack.store.analysis import analysis_history
+from plantrack.store.auth_sql import audit_rows
+from tests.conftest import ROOT, login_app
+
+PAGE = ROOT / "pages" / "report.py"
+
+
+def audit_rows_of(store: Store) -> list[dict]:
+    with store.connect(read_only=True) as con:
+        return audit_rows(con)
 
 
 def run_report_page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120).run()
+    return AppTest.from_file(str(PAGE), default_timeout=120).run()
 
 
 def test_report_page_previews_every_section_and_offers_downloads(app_env: Path):
@@ -95,10 +105,37 @@ def test_cause_and_measures_entered_on_the_page_reach_the_report(app_env: Path):
     areas = [ta for ta in at.text_area if ta.label in ("原因分析", "下一步措施")]
     areas[0].set_value("受场地改造影响，培训推迟")
     areas[1].set_value("下半年增开两期培训")
-    at.text_input(key=f"report_analysis_user_{ind}").set_value("区教育体育局")
     at.button[[b.label for b in at.button].index("保存原因和措施")].click().run()
     assert not at.exception, [e.value for e in at.exception]
     problems = next(ta for ta in at.text_area if (ta.key or "").startswith("report_text_problems"))
     steps = next(ta for ta in at.text_area if (ta.key or "").startswith("report_text_next_steps"))
     assert "原因：受场地改造影响，培训推迟。" in problems.value
     assert "下半年增开两期培训" in steps.value
+    saved = analysis_history(Store(app_env), ind)
+    assert saved["user_name"].tolist() == ["admin"]  # the logged-in account, not typed text
+    assert "填报人：示例管理员（admin）" in " ".join(c.value for c in at.caption)
+
+
+LAGGING = "disabled.welfare_jobs_pwd_share"  # led by 区残联
+
+
+def test_causes_form_refuses_another_departments_statistician_and_hides_from_leaders(app_db):
+    at = login_app(AppTest.from_file(str(PAGE), default_timeout=120), "stat2", "demo-stat-2")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="report_analysis_ind").set_value(LAGGING).run()
+    next(ta for ta in at.text_area if ta.label == "原因分析").set_value("不是本部门的指标")
+    at.button[[b.label for b in at.button].index("保存原因和措施")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "拒绝填写原因分析和措施" in errors and "不属于账号 stat2" in errors
+    assert analysis_history(Store(app_db), LAGGING).empty
+    refused = audit_rows_of(Store(app_db))[-1]
+    assert (refused["action"], refused["outcome"], refused["user_name"]) == (
+        "analysis", "refused", "stat2",
+    )  # fmt: skip
+    leader = login_app(AppTest.from_file(str(PAGE), default_timeout=120), "leader", "demo-leader-1")
+    leader.run()
+    assert not leader.exception, [e.value for e in leader.exception]
+    assert "保存原因和措施" not in [b.label for b in leader.button]
+    assert any("只能查看" in c.value for c in leader.caption)

@@ -59,10 +59,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.analysis_indicator": ("指标", "Indicator"),
     "report.analysis_cause": ("原因分析", "Cause"),
     "report.analysis_measures": ("下一步措施", "Measures"),
-    "report.analysis_user": ("填报人", "Entered by"),
+    "report.analysis_as": (
+        "填报人：{name}（{role}，当前登录账号；统计员只能填写本部门牵头或参与的指标）",
+        "Entered as {name} ({role}); statisticians may fill in their departments' indicators only",
+    ),
     "report.analysis_save": ("保存原因和措施", "Save"),
     "report.analysis_saved": ("已保存：{name}。报告已按新内容更新。", "Saved: {name}."),
-    "report.analysis_need_user": ("请填写填报人后再保存。", "Enter who fills this in first."),
     "report.analysis_too_long": (
         "原因分析或措施超过 {n} 字，请精简后再保存。",
         "The text is longer than {n} characters.",

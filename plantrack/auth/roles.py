@@ -6,8 +6,14 @@
 | load / correct figures (own departments) | | ✓ | | ✓ |
 | record task progress, bulk task load (own units) | | ✓ | | ✓ |
 | submit a department × period | | ✓ | | ✓ |
+| causes and measures of an indicator (报告§四/§五) | | ✓ own | ✓ | ✓ |
 | edit report narratives, export reports | | | ✓ | ✓ |
 | roll back a batch, approve / reopen a period, manage users, read the audit | | | | ✓ |
+
+Causes and measures (:data:`Action.ANALYSIS`) are filled by the lead department, so a
+statistician may write them for indicators whose lead or participating department is one of
+theirs; an evaluator may write them for any indicator, since they are part of the report's
+narrative (§四 problems, §五 next steps) that evaluators edit; a leader only reads.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ class Action(StrEnum):
     APPROVE = "approve"
     REOPEN = "reopen"
     EDIT_REPORT = "edit_report"
+    ANALYSIS = "analysis"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
 
@@ -43,18 +50,19 @@ ACTION_NAMES = {
     Action.APPROVE: "审核通过",
     Action.REOPEN: "重新打开已审核期",
     Action.EDIT_REPORT: "编辑报告文字",
+    Action.ANALYSIS: "填写原因分析和措施",
     Action.MANAGE_USERS: "管理用户",
     Action.READ_AUDIT: "查看审计记录",
 }
 
 ALLOWED: dict[str, frozenset[Action]] = {
     LEADER: frozenset(),
-    STATISTICIAN: frozenset({Action.LOAD, Action.TASK_UPDATE, Action.SUBMIT}),
-    EVALUATOR: frozenset({Action.EDIT_REPORT}),
+    STATISTICIAN: frozenset({Action.LOAD, Action.TASK_UPDATE, Action.SUBMIT, Action.ANALYSIS}),
+    EVALUATOR: frozenset({Action.EDIT_REPORT, Action.ANALYSIS}),
     ADMIN: frozenset(Action),
 }
 # actions a statistician may take only on objects of one of their departments
-SCOPED = frozenset({Action.LOAD, Action.TASK_UPDATE, Action.SUBMIT})
+SCOPED = frozenset({Action.LOAD, Action.TASK_UPDATE, Action.SUBMIT, Action.ANALYSIS})
 
 
 def parse_role(text: str) -> str | None:

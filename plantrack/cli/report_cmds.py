@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, parse_date, workspace
 
 
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="地区代码（默认全区）")
     p.add_argument("--cause", help="原因分析（报告§四）")
     p.add_argument("--measures", help="下一步措施（报告§五）")
-    p.add_argument("--user", required=True, help="填报人")
+    add_user_args(p, "填报人账号（统计员：本部门牵头或参与的指标；评估人员、管理员：任一指标）")
     p.set_defaults(func=analysis_set)
 
 
@@ -109,11 +110,14 @@ def analysis_set(args: argparse.Namespace) -> int:
         raise CliError(
             f"命令行 参数 --area：地区代码 “{area}” 不存在，可用代码见 indicators.yaml 的 areas。"
         )
-    record_analysis(
-        ws.store, args.indicator, area, cause=args.cause, measures=args.measures, user=args.user
-    )
+    with acting(args, ws) as actor:
+        user = record_analysis(
+            ws.store, args.indicator, area, cause=args.cause, measures=args.measures,
+            actor=actor, scope=ws.scope,
+        )  # fmt: skip
     name = ws.indicators[args.indicator].name
     print(
-        f"已保存“{name}”（{ws.area_names[area]}）的原因分析和措施；报告按数据截至日使用最新一条。"
+        f"已保存“{name}”（{ws.area_names[area]}）的原因分析和措施（填报人 {user}）；"
+        "报告按数据截至日使用最新一条。"
     )
     return 0
