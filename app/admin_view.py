@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import cache
 from app.i18n import t
+from app.text import md_escape, md_list
 from plantrack.auth.actor import Actor
 from plantrack.auth.roles import ROLES, STATISTICIAN, Action
 from plantrack.store import StoreError
@@ -27,7 +28,7 @@ def _done(message: str) -> None:
 def flash() -> None:
     msg = st.session_state.pop("admin.flash", None)
     if msg:
-        st.success(msg)
+        st.success(md_escape(msg))
 
 
 def users(ws: Workspace, actor: Actor) -> None:
@@ -67,7 +68,7 @@ def users(ws: Workspace, actor: Actor) -> None:
                 departments=depts if role == STATISTICIAN else depts, password=password, by=actor,
             )  # fmt: skip
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
         else:
             _done(t("admin.users.created", name=name))
     if not rows:
@@ -90,7 +91,7 @@ def users(ws: Workspace, actor: Actor) -> None:
             accounts.reset_password(ws.store, who, new_pw, by=actor)
             _done(t("admin.users.done", name=who))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
 
 
 def periods(ws: Workspace, actor: Actor) -> None:
@@ -123,7 +124,7 @@ def periods(ws: Workspace, actor: Actor) -> None:
             try:
                 status = approval.change(ws.store, actor, action, dept, period, reason)
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
                 cache.clear()
                 _done(f"{dept} {period}：{status}")
@@ -136,11 +137,11 @@ def audit(ws: Workspace, actor: Actor) -> None:
     if check.ok:
         st.success(t("audit.ok", n=check.rows))
     else:
-        st.error(t("audit.bad") + "\n\n" + "\n".join(f"- {p}" for p in check.problems))
+        st.error(t("audit.bad") + "\n\n" + md_list(check.problems))
     try:
         table = audit_table(ws.store, actor)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     c1, c2, c3 = st.columns(3)
     every = t("audit.all")

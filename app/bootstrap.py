@@ -15,6 +15,7 @@ import streamlit as st
 from app import cache, login_view, session, style
 from app.i18n import keep_language, seed_language, t
 from app.nav import sidebar_links
+from app.text import md_escape, md_escape_all, md_list
 from plantrack.config import ConfigError
 from plantrack.store import StoreError
 from plantrack.workspace import Workspace
@@ -26,15 +27,15 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
     try:
         ws = cache.workspace()
     except ConfigError as exc:
-        st.error(t("error.config") + "\n\n" + "\n".join(f"- `{i}`" for i in exc.issues))
+        st.error(t("error.config") + "\n\n" + md_list(exc.issues))
         st.stop()
     except StoreError as exc:
-        st.error(t("error.store") + str(exc))
+        st.error(t("error.store") + md_escape(exc))
         st.stop()
     try:
         actor = session.resolve(ws)
     except StoreError as exc:
-        st.error(t("error.store") + str(exc))
+        st.error(t("error.store") + md_escape(exc))
         st.stop()
     seed_language()
     style.apply()
@@ -48,16 +49,16 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
         st.stop()
     assert actor is not None
     with st.sidebar:
-        st.caption(t("auth.user", name=actor.label, role=actor.role))
+        st.caption(t("auth.user", **md_escape_all(name=actor.label, role=actor.role)))
         if st.button(t("auth.logout"), key="auth.logout"):
             session.end(ws)
             st.rerun()
         sidebar_links(actor.role)
         st.divider()
         _language()
-        st.caption(f"{t('source.label')}：{ws.settings.source}")
+        st.caption(f"{t('source.label')}：{md_escape(ws.settings.source)}")
     if roles is not None and actor.role not in roles:
-        st.error(t("auth.forbidden", role=actor.role))
+        st.error(t("auth.forbidden", role=md_escape(actor.role)))
         st.stop()
     return ws
 

@@ -12,6 +12,7 @@ import streamlit as st
 from app import cache
 from app import components as c
 from app.i18n import lang, t
+from app.text import md_escape
 from plantrack.assess import rank_areas
 from plantrack.charts import areas_figure, series_figure
 from plantrack.config import Indicator
@@ -29,7 +30,7 @@ def choose(ws: Workspace) -> tuple[Indicator, str]:
     ids = [i.id for i in ws.registry.indicators]
     asked = st.query_params.get("id")
     if asked is not None and asked not in ws.indicators:
-        st.warning(t("indicator.unknown", id=asked))
+        st.warning(t("indicator.unknown", id=md_escape(asked)))
     if "n" in st.query_params:  # the name a scorecard link carries for its label
         del st.query_params["n"]
     first = next((i.id for i in ws.registry.indicators if i.kind == "target"), ids[0])
@@ -109,7 +110,7 @@ def headline(ws: Workspace, ind: Indicator, area: str, row: dict, as_of: date) -
     cols[4].metric(t("col.time_share"), fmt_share(_value(row.get("time_share")), 0), border=True)
     notes = []
     if row.get("reason"):
-        notes.append(t("indicator.reason", reason=row["reason"]))
+        notes.append(t("indicator.reason", reason=md_escape(row["reason"])))
     if c.completion_note(completion):
         notes.append(c.completion_note(completion) or "")
     pv = _value(row.get("projected_value"))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import session
 from app.i18n import t
+from app.text import md_escape
 from plantrack.store import StoreError
 from plantrack.workspace import Workspace
 
@@ -37,7 +38,7 @@ def form(ws: Workspace) -> None:
             try:
                 actor = accounts.login(ws.store, name, password)
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
                 session.start(actor)
                 st.rerun()

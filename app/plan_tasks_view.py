@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import cache, session
 from app.i18n import t
+from app.text import md_escape, md_escape_all, md_list
 from plantrack.store import StoreError
 from plantrack.tasks.bulk import UnreadableError
 from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
@@ -85,7 +86,7 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
     )
     task = next(pt for pt in ws.plan_tasks if pt.id == task_id)
     with st.expander(task.section + task.title):
-        st.write(task.text)
+        st.text(task.text)
     today = date.today()
     years = list(range(task.start_year, min(task.end_year, today.year) + 1))[::-1]
     with st.form("ptasks_form"):
@@ -127,13 +128,13 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
             return
         store_progress(ws, [row], actor=actor, source="页面填报", labels=FORM_LABELS)
     except UpdateError as exc:
-        st.error(t("ptasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error(t("ptasks.form.refused") + "\n\n" + md_list(exc.problems))
         return
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     cache.clear()
-    st.success(t("ptasks.form.saved", task=task_id, year=year, degree=degree))
+    st.success(t("ptasks.form.saved", **md_escape_all(task=task_id, year=year, degree=degree)))
 
 
 def bulk(ws: Workspace, plan: str) -> None:
@@ -157,14 +158,14 @@ def bulk(ws: Workspace, plan: str) -> None:
     try:
         result = load_plan_bulk(ws, file.getvalue(), file.name, actor=actor)
     except (UnreadableError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     if not result.ok:
         head = t("ptasks.bulk.refused", file=file.name, n=len(result.problems))
-        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in result.problems))
+        st.error(head + "\n\n" + md_list(result.problems))
         return
     cache.clear()
-    st.success(t("ptasks.bulk.loaded", file=file.name, n=result.stored))
+    st.success(t("ptasks.bulk.loaded", file=md_escape(file.name), n=result.stored))
 
 
 def department_section(ws: Workspace, dept: str) -> None:

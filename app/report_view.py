@@ -15,6 +15,7 @@ import streamlit as st
 
 from app import cache, components
 from app.i18n import t
+from app.text import md_escape
 from plantrack.report import SECTIONS, ReportContent, build_content, render
 from plantrack.report.content import default_org
 from plantrack.report.output import pdf_available
@@ -134,7 +135,7 @@ def load(ws: Workspace, choice: Choice) -> ReportContent | None:
         with st.spinner(t("report.building")):
             return _content(ws, choice, cache.data_version(ws))
     except (ValueError, KeyError) as exc:
-        st.error(t("report.failed", msg=exc))
+        st.error(t("report.failed", msg=md_escape(exc)))
         return None
 
 

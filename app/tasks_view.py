@@ -14,6 +14,7 @@ import streamlit as st
 from app import cache, session
 from app import components as c
 from app.i18n import t
+from app.text import md_escape, md_list
 from plantrack.charts_tasks import deadline_timeline
 from plantrack.store import StoreError
 from plantrack.store.task_updates import task_history
@@ -46,7 +47,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def flash() -> None:
     """A success message left by the previous run (saved, then rerun to refresh the board)."""
     if msg := st.session_state.pop("tasks_flash", None):
-        st.success(msg)
+        st.success(md_escape(msg))
 
 
 def filters(ws: Workspace, table: pd.DataFrame) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -222,7 +223,7 @@ def update_form(ws: Workspace, table: pd.DataFrame) -> None:
         f"· {c.dept_name(ws, row.units)}"
     )
     with st.expander(t("tasks.requirement")):
-        st.write(row.requirement)
+        st.text(row.requirement)
     today = date.today()
     with st.form("tasks_form"):
         status = st.radio(
@@ -271,10 +272,10 @@ def _save(ws: Workspace, update: dict, evidence: tuple[str, bytes] | None) -> No
             ws, update, actor=actor, source=FORM_SOURCE, labels=FORM_LABELS, evidence_file=evidence
         )
     except UpdateError as exc:
-        st.error(t("tasks.form.refused") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error(t("tasks.form.refused") + "\n\n" + md_list(exc.problems))
         return
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     cache.clear()
     for key in ("tasks_form_note", "tasks_form_link"):
@@ -348,11 +349,11 @@ def bulk(ws: Workspace, plan: str | None, unit: str | None) -> None:
     try:
         result = load_bulk(ws, file.getvalue(), file.name, actor=actor)
     except (UnreadableError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     if not result.ok:
-        head = t("tasks.bulk.refused", file=file.name, n=len(result.problems))
-        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in result.problems))
+        head = t("tasks.bulk.refused", file=md_escape(file.name), n=len(result.problems))
+        st.error(head + "\n\n" + md_list(result.problems))
         return
     cache.clear()
     st.session_state["tasks_flash"] = t("tasks.bulk.loaded", file=file.name, n=result.stored)

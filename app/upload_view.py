@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import cache
 from app.i18n import STRINGS, t
+from app.text import md_escape
 from plantrack import upload
 from plantrack.auth.actor import Actor
 from plantrack.auth.roles import ADMIN
@@ -97,7 +98,7 @@ def mapping_step(data: bytes, name: str, result: upload.UploadResult) -> None:
     held = st.session_state.get("upload.mapping", {})
     if held:
         pairs = "，".join(f"{k}={t('upload.map.' + v.split(':')[0])}" for k, v in held.items())
-        st.caption(t("upload.map.active", pairs=pairs))
+        st.caption(t("upload.map.active", pairs=md_escape(pairs)))
         if st.button(t("upload.map.clear"), key="upload.map.clear"):
             st.session_state.pop("upload.mapping", None)
             st.rerun()
@@ -109,7 +110,7 @@ def mapping_step(data: bytes, name: str, result: upload.UploadResult) -> None:
         headers = [h for h in first_headers(data, name) if period_header(h) is None][:16]
         chosen = {}
         for i, header in enumerate(headers):
-            v = st.selectbox(header, ["", *FIELD_CHOICES], placeholder=t("widget.choose"), key=f"upload.map.{i}",
+            v = st.selectbox(md_escape(header), ["", *FIELD_CHOICES], placeholder=t("widget.choose"), key=f"upload.map.{i}",
                              format_func=lambda x: t(f"upload.map.{x or 'none'}"))  # fmt: skip
             if v:
                 chosen[clean_header(header)] = v
@@ -127,7 +128,7 @@ def _checked(slot: str, token: str, run) -> upload.UploadResult:
         result = run(status.write)
         done = result.report.ok
         status.update(
-            label=f"{t('upload.status.done' if done else 'upload.status.failed')}：{result.message}",
+            label=f"{t('upload.status.done' if done else 'upload.status.failed')}：{md_escape(result.message)}",
             state="complete" if done else "error",
         )
     st.session_state[key] = (token, result)
@@ -197,10 +198,10 @@ def confirm(
         _loaded(result)
         return
     if result.outcome in ("unreadable", "invalid"):
-        st.error(result.message + " " + t("upload.errors.block"))
+        st.error(md_escape(result.message) + " " + t("upload.errors.block"))
         return
     if result.outcome == "refused":
-        st.error(result.message)
+        st.error(md_escape(result.message))
     accept, reason = False, ""
     if result.report.warnings:
         accept = st.checkbox(t("upload.accept"), key=f"upload.{slot}.accept")
@@ -218,12 +219,12 @@ def confirm(
             cache.clear()
             _loaded(result)
         else:
-            st.error(result.message)
+            st.error(md_escape(result.message))
 
 
 def _loaded(result: upload.UploadResult) -> None:
     s = result.summary
-    st.success(result.message)
+    st.success(md_escape(result.message))
     if s is not None:
         c1, c2, c3 = st.columns(3)
         c1.metric(t("upload.metric.new"), s.new)
@@ -253,7 +254,7 @@ def corrections(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     try:
         rows = editor_rows(ws, ind, str(period))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return None
     grid = st.data_editor(
         rows,
@@ -324,11 +325,11 @@ def batches(ws: Workspace, user: Actor) -> None:
     """Every batch (read fresh on each run, so a load shows at once); rollback of one the
     user picks (none is preselected), for administrators only."""
     if msg := st.session_state.pop("upload.rollback.flash", None):
-        st.success(msg)
+        st.success(md_escape(msg))
     try:
         df = ws.store.batches()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     if df.empty:
         st.info(t("upload.batches.none"))
@@ -364,7 +365,7 @@ def batches(ws: Workspace, user: Actor) -> None:
         try:
             s = ws.store.rollback(int(batch), actor=user, reason=reason, scope=ws.scope)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             return
         cache.clear()
         st.session_state["upload.rollback.flash"] = t(

@@ -5,9 +5,10 @@ import streamlit as st
 from app import session
 from app.bootstrap import bootstrap
 from app.i18n import t
+from app.text import md_escape_all
 
 ws = bootstrap()
 actor = session.current()
 if actor is not None:
-    st.success(t("auth.user", name=actor.label, role=actor.role))
+    st.success(t("auth.user", **md_escape_all(name=actor.label, role=actor.role)))
     st.markdown(f":material/dashboard: [{t('nav.overview')}](/overview)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +24,8 @@ def texts(at: AppTest) -> str:
     parts = [
         e.value for kind in (at.error, at.success, at.warning, at.info, at.markdown) for e in kind
     ]
-    return "\n".join(str(p) for p in parts)
+    # as the reader sees it: messages quoting user text are Markdown-escaped (app/text.py)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
 
 
 def report_table(at: AppTest):
