@@ -181,3 +181,34 @@ def test_chart_text_names_unit_and_source(demo_ws, monkeypatch):
     assert any(s.startswith("单位：") for s in seen)
     assert any(s.startswith("数据来源：") for s in seen)
     assert any(DEMO_MARK in s for s in seen)
+
+
+def test_a_code_or_hash_never_splits_across_lines(rendered):
+    """The 16-character 数据指纹 stays whole (fpdf split it “7｜d97c5…” at a line end)."""
+    for name, pages in rendered.items():
+        found = re.findall(r"数据指纹：?\s*([0-9a-f]*)", "\n".join(pages))
+        assert found, name
+        assert all(len(x) == 16 for x in found), (name, found)
+    lines = wrap("数据指纹：7d97c5a3aebc21fb。", 8, lambda s: float(len(s)))
+    assert any("7d97c5a3aebc21fb" in x for x in lines), lines
+
+
+def test_word_charts_fill_pages_and_no_page_is_near_empty(rendered):
+    """Three charts with their captions on a Word page (two left a third of it blank), and
+    the last page holds more than a line or two (LibreOffice left 3 batch rows on one)."""
+    for name in ("mid_word", "final_word"):
+        per_page = [len(re.findall(r"图\s*\d+\s+\S", p)) for p in rendered[name]]
+        chart_pages = [n for n in per_page if n]
+        assert chart_pages and all(n == 3 for n in chart_pages[:-1]), (name, per_page)
+    for name, pages in rendered.items():
+        body = re.sub(r"\s|—\s*\d+\s*—", "", pages[-1].replace(DEMO_MARK, ""))
+        assert len(body) > 300, (name, body)
+
+
+def test_word_header_cells_do_not_wrap_mid_word(rendered):
+    """Narrow columns hold their header and 属性 whole (“序｜号”, “约束｜性” in LibreOffice)."""
+    for name in ("mid_word", "final_word"):
+        for i, page in enumerate(rendered[name]):
+            lines = [x.strip() for x in page.splitlines()]
+            for a, b in zip(lines, lines[1:], strict=False):
+                assert (a, b[:1]) not in {("序", "号"), ("约束", "性"), ("预期", "性")}, (name, i)

@@ -132,6 +132,10 @@ def _row_props(row, header: bool = False, keep: bool = False) -> None:
         tr_pr.append(el)
 
 
+CELL_MARGIN_TWIPS = 57  # 1 mm
+CHART_CM = 14.0  # chart width: three charts with their captions fill a portrait page
+
+
 def _grid(table, widths: list[int]) -> None:
     """Fixed layout with w:tblGrid gridCol = each cell's w:tcW (LibreOffice and WPS read the
     grid: without it they drew equal columns and split numbers like “39.｜7”)."""
@@ -145,7 +149,18 @@ def _grid(table, widths: list[int]) -> None:
         grid.append(col)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl.tblPr.append(layout)
+    margins = OxmlElement("w:tblCellMar")  # 1 mm each side (Word's 1.9 mm wrapped “序号”)
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = tbl.tblPr.find(qn("w:tblLook"))  # schema order: … tblLayout, tblCellMar, tblLook
+    for el in (layout, margins):
+        if look is not None:
+            look.addprevious(el)
+        else:
+            tbl.tblPr.append(el)
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=False):
             cell.width = w
@@ -304,7 +319,7 @@ def _tasks(doc, c: ReportContent, n: list[int]) -> None:
             [str(i + 1), str(r.title), str(r.units), str(r.deadline_text), word]
             for i, r in enumerate(s.overdue.itertuples())
         ]
-        _table(doc, ["序号", "事项", "责任单位", "完成时限", "状态"], rows, [2, 12, 10, 5, 4])
+        _table(doc, ["序号", "事项", "责任单位", "完成时限", "状态"], rows, [3, 11, 9, 5, 6])
 
 
 def _demo(c: ReportContent) -> str:
@@ -371,7 +386,7 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _note(doc, source_line(c))
     _new_section(doc, landscape=False)
     for cap, png in charts:
-        doc.add_picture(io.BytesIO(png), width=Cm(15.6))
+        doc.add_picture(io.BytesIO(png), width=Cm(CHART_CM))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         caption(doc, cap + _demo(c))
@@ -387,7 +402,7 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _text(doc, "\n".join(c.methods))
     caption(doc, f"附表1  使用的上报批次{_demo(c)}")
     rows = [batch_row(b) for b in c.batches.to_dict(orient="records")]
-    _table(doc, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 4, 3], size=10.5)
+    _table(doc, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 7, 6, 3], size=9)
     batches = "、".join(str(b) for b in c.batch_ids) or "无"
     _note(
         doc,

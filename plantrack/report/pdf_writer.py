@@ -32,7 +32,8 @@ SERIF_PATHS = (
 # GB/T 15834 / JIS X 4051 line-breaking: these never start a line, those never end one.
 NO_START = set("，。、；：？！）》」』】〕〗’”…—·%％‰)]}!,.:;?")
 NO_END = set("（《「『【〔〖‘“([{")
-NUMBER = re.compile(r"[-+]?[0-9][0-9,.]*%?|[A-Za-z0-9]+")
+# a Latin word or a code with letters and digits ("7d97c5…", a hash) first, whole; then numbers
+NUMBER = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[-+]?[0-9][0-9,.]*%?")
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -287,7 +288,7 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
             ]
             n += 1
             _caption(pdf, f"表{n}  {word}的重点任务{demo}")
-            _table(pdf, ["序号", "事项", "责任单位", "完成时限", "状态"], rows, [2, 12, 10, 5, 4])
+            _table(pdf, ["序号", "事项", "责任单位", "完成时限", "状态"], rows, [3, 11, 9, 5, 6])
     for sec in s.plan_sections:  # one sub-section per plan's key tasks (report/tasks.py)
         _para(pdf, sec.heading, size=12)
         _para(pdf, sec.text)
@@ -299,6 +300,6 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _para(pdf, "\n".join(c.methods), size=9.5)
     rows = [batch_row(b) for b in c.batches.to_dict(orient="records")]
     _caption(pdf, f"附表1  使用的上报批次{demo}")
-    _table(pdf, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 9, 4, 3], size=8)
+    _table(pdf, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 7, 6, 3], size=8)
     _note(pdf, f"指标配置编码：{c.config_hash}；数据指纹：{c.fingerprint}。")
     return bytes(pdf.output())

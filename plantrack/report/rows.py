@@ -27,7 +27,7 @@ COLUMNS = [
     "说明",
 ]
 # Relative column widths (docx / pdf), in the order of COLUMNS.
-WIDTHS = [4, 14, 6, 5, 6, 9, 12, 7, 7, 8, 10, 16]
+WIDTHS = [5, 14, 6, 6, 6, 9, 12, 7, 7, 8, 11, 13]
 # Batch sources in words (批次 表, Excel appendix).
 SOURCES = {"upload": "上报", "demo": "示例", "rollback": "撤回", "form": "表单", "task": "任务"}
 

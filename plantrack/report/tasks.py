@@ -19,7 +19,7 @@ KIND_NAMES = {"task": "重点任务", "decision": "重大行政决策事项", "m
 STATUSES = ("已完成", "逾期完成", "进行中", "逾期")
 OVERDUE_COLUMNS = ["id", "plan", "kind", "title", "units", "deadline_text", "due", "label"]
 PLAN_HEADER = ["序号", "条款", "任务", "牵头部门", "年度", "完成程度", "进展情况"]
-PLAN_WIDTHS = [2, 6, 8, 9, 3, 4, 8]
+PLAN_WIDTHS = [3, 6, 7, 10, 3, 4, 7]  # 牵头部门 often lists many units: the widest
 CN_NUMS = "一二三四五六七八九十"
 
 
