@@ -59,3 +59,27 @@ def test_lines_are_parsed_only_when_asked(tmp_path):
     load_config(ROOT / "indicators.yaml")  # a good file never needs a line
     assert positions[("plans",)] > 0 and positions._lines is not None
     assert "plans" in data
+
+
+def test_checked_registry_is_kept_by_file_hash(tmp_path):
+    import shutil
+
+    path = tmp_path / "indicators.yaml"
+    shutil.copy(ROOT / "indicators.yaml", path)
+    for name in ("registry",):  # the task file the registry names
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, tmp_path / name)
+    first = load_config(path)
+    assert load_config(path) is first  # same bytes: the checked registry is reused
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("version: 1", "version: 1  # edited", 1), encoding="utf-8")
+    second = load_config(path)
+    assert second is not first and second == first  # new bytes: parsed and checked again
+    path.write_text(text + "\nbogus_key: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bogus_key"):
+        load_config(path)  # a file with errors is never served from the cache
+    if second.tasks_file:
+        path.write_text(text.replace("version: 1", "version: 1  # edited", 1), encoding="utf-8")
+        (tmp_path / second.tasks_file).unlink()
+        with pytest.raises(ConfigError, match="任务清单"):
+            load_config(path)  # the task file it names went missing: checked again

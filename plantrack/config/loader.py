@@ -158,11 +158,41 @@ def load_config(path: str | Path) -> Registry:
     return load_config_with_warnings(path)[0]
 
 
+# checked registries of this process: (resolved path, sha256 of the file) → registry, warnings
+_CHECKED: dict[tuple[str, str], tuple[Registry, tuple[Issue, ...]]] = {}
+_CHECKED_MAX = 8
+
+
 def load_config_with_warnings(path: str | Path) -> tuple[Registry, list[Issue]]:
-    """The registry and the warnings about it (level ``warning``: valid, but worth a look)."""
+    """The registry and the warnings about it (level ``warning``: valid, but worth a look).
+
+    A file that passed is kept per process under its sha256: loading it again costs a hash
+    of the file (the registry is frozen, so every caller can share it). A file with errors
+    is checked again every time.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None  # read_yaml names the problem
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest()) if raw is not None else None
+    hit = _CHECKED.get(key) if key is not None else None
+    if hit is not None:
+        registry, warnings = hit
+        tasks = registry.tasks_file
+        if not tasks or (path.parent / tasks).exists():  # the one check outside the file
+            return registry, list(warnings)
+    registry, found = _load_checked(path)
+    if key is not None:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = (registry, tuple(found))
+    return registry, found
+
+
+def _load_checked(path: Path) -> tuple[Registry, list[Issue]]:
     from plantrack.config.checks import check_registry
 
-    path = Path(path)
     data, positions = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(

@@ -189,6 +189,9 @@ class PGSession:
         with self.raw.cursor() as cur, cur.copy(copy_sql) as copy:
             for row in _python_rows(frame):
                 copy.write_row(row)
+        # row counts and value statistics for the planner: joined with observations (a
+        # batch's latest revisions), a temporary table without them gets a poor plan
+        self.raw.execute(psycopg.sql.SQL("ANALYZE {}").format(ident))
 
     def unregister(self, name: str) -> None:
         ident = psycopg.sql.Identifier(name)

@@ -51,11 +51,16 @@ BUMP_DATA_VERSION = (
 
 # -- loading -------------------------------------------------------------------------------
 LOADED_SHA = "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded' ORDER BY id LIMIT 1"
+# the latest stored revision of each key in ``incoming`` (only those keys are searched: a
+# quarter's upload reads its own keys through PostgreSQL's observations_key index instead of
+# numbering the revisions of every stored key)
 LATEST_REVISIONS = """
     SELECT indicator, area, period, value, revision, deleted FROM (
-        SELECT indicator, area, period, value, revision, deleted, row_number() OVER (
-            PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
-        FROM observations) AS r
+        SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted, row_number() OVER (
+            PARTITION BY o.indicator, o.area, o.period ORDER BY o.revision DESC) AS rn
+        FROM observations o
+        JOIN (SELECT DISTINCT indicator, area, period FROM incoming) k
+          ON k.indicator = o.indicator AND k.area = o.area AND k.period = o.period) AS r
     WHERE rn = 1"""
 
 
