@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app import cache, session
+from app.bulk_view import BulkBlock, bulk_block
 from app.i18n import t
 from app.text import md_escape, md_escape_all, md_list
 from plantrack.store import StoreError
-from plantrack.tasks.bulk import UnreadableError
 from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
 from plantrack.tasks.plan_tasks import (
     DEGREES,
@@ -137,35 +137,20 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
     st.success(t("ptasks.form.saved", **md_escape_all(task=task_id, year=year, degree=degree)))
 
 
+BULK = BulkBlock(
+    "ptasks.bulk",
+    "规划主要任务进展模板.xlsx",
+    ("ptasks_template", "ptasks_file", "ptasks_bulk_go"),
+    load_plan_bulk,
+)
+
+
 def bulk(ws: Workspace, plan: str) -> None:
     st.markdown(f"**{t('ptasks.bulk.title')}**")
-    st.download_button(
-        t("ptasks.bulk.template"),
-        template_bytes(ws, plan=plan),
-        file_name="规划主要任务进展模板.xlsx",
-        mime=XLSX,
-        key="ptasks_template",
-    )
-    file = st.file_uploader(t("ptasks.bulk.file"), type=["xlsx"], key="ptasks_file")
-    actor = session.current()
-    if actor is None:
-        return
-    if not st.button(t("ptasks.bulk.submit"), key="ptasks_bulk_go"):
-        return
-    if file is None:
-        st.warning(t("ptasks.bulk.nofile"))
-        return
-    try:
-        result = load_plan_bulk(ws, file.getvalue(), file.name, actor=actor)
-    except (UnreadableError, StoreError) as exc:
-        st.error(md_escape(exc))
-        return
-    if not result.ok:
-        head = t("ptasks.bulk.refused", file=file.name, n=len(result.problems))
-        st.error(head + "\n\n" + md_list(result.problems))
-        return
-    cache.clear()
-    st.success(t("ptasks.bulk.loaded", file=md_escape(file.name), n=result.stored))
+    result = bulk_block(ws, BULK, template_bytes(ws, plan=plan))
+    if result is not None:
+        n, batch = result.stored, result.batch_id
+        st.success(t("ptasks.bulk.loaded", file=md_escape(result.file), n=n, batch=batch))
 
 
 def department_section(ws: Workspace, dept: str) -> None:

@@ -13,13 +13,14 @@ import streamlit as st
 
 from app import cache, session
 from app import components as c
+from app.bulk_view import BulkBlock, bulk_block
 from app.i18n import t
 from app.text import md_escape, md_list
 from plantrack.charts_tasks import deadline_timeline
 from plantrack.store import StoreError
 from plantrack.store.task_updates import task_history
 from plantrack.tasks import board as tb
-from plantrack.tasks.bulk import UnreadableError, load_bulk, template_bytes
+from plantrack.tasks.bulk import load_bulk, template_bytes
 from plantrack.tasks.updates import (
     EVIDENCE_SUFFIXES,
     NOTE_MAX,
@@ -328,33 +329,19 @@ def _history(ws: Workspace, task: str) -> None:
             )
 
 
+BULK = BulkBlock(
+    "tasks.bulk",
+    "任务进展填报模板.xlsx",
+    ("tasks_template", "tasks_bulk_file", "tasks_bulk_go"),
+    load_bulk,
+    primary=True,
+)
+
+
 def bulk(ws: Workspace, plan: str | None, unit: str | None) -> None:
     st.caption(t("tasks.bulk.help"))
-    st.download_button(
-        t("tasks.bulk.template"),
-        template_bytes(ws, plan=plan, unit=unit),
-        file_name="任务进展填报模板.xlsx",
-        mime=XLSX,
-        key="tasks_template",
-    )
-    file = st.file_uploader(t("tasks.bulk.file"), type=["xlsx"], key="tasks_bulk_file")
-    actor = session.current()
-    if actor is None:
-        return
-    if not st.button(t("tasks.bulk.submit"), key="tasks_bulk_go", type="primary"):
-        return
-    if file is None:
-        st.warning(t("tasks.bulk.nofile"))
-        return
-    try:
-        result = load_bulk(ws, file.getvalue(), file.name, actor=actor)
-    except (UnreadableError, StoreError) as exc:
-        st.error(md_escape(exc))
-        return
-    if not result.ok:
-        head = t("tasks.bulk.refused", file=md_escape(file.name), n=len(result.problems))
-        st.error(head + "\n\n" + md_list(result.problems))
-        return
-    cache.clear()
-    st.session_state["tasks_flash"] = t("tasks.bulk.loaded", file=file.name, n=result.stored)
-    st.rerun()
+    result = bulk_block(ws, BULK, template_bytes(ws, plan=plan, unit=unit))
+    if result is not None:
+        n, batch = result.stored, result.batch_id
+        st.session_state["tasks_flash"] = t("tasks.bulk.loaded", file=result.file, n=n, batch=batch)
+        st.rerun()

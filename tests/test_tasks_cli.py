@@ -151,7 +151,9 @@ def test_template_and_bulk_load(empty_ws: Workspace, tmp_path: Path) -> None:
     )  # fmt: skip
     out = run(empty_ws, "task-load", str(good), "--user", "李四", "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout) == {"stored": 2, "rows": 2, "problems": []}
+    loaded = json.loads(out.stdout)
+    assert loaded == {"stored": 2, "rows": 2, "problems": [], "batch": loaded["batch"]}
+    assert isinstance(loaded["batch"], int)
     assert tasks_json(empty_ws, "--as-of", "2022-12-31")["openness2022.t35"]["status"] == "已完成"
 
     bad = tmp_path / "坏.xlsx"

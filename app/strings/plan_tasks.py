@@ -34,7 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{file} 未导入（{n} 个问题，整份文件未写入）：",
         "{file} not imported ({n} problems, nothing stored):",
     ),
-    "ptasks.bulk.loaded": ("已导入 {file}：{n} 条进展", "Imported {file}: {n} rows"),
+    "ptasks.bulk.loaded": (
+        "已导入 {file}：{n} 条进展（批次 #{batch}，可用 rollback 撤回）",
+        "Imported {file}: {n} rows (batch #{batch}; undo with rollback)",
+    ),
     "ptasks.dept": ("牵头的规划主要任务", "Plan key tasks it leads"),
     "ptasks.dept.none": ("该部门不牵头规划主要任务。", "This department leads no plan key task."),
     "ptasks.none": ("未登记规划主要任务。", "No plan key task registered."),

@@ -104,7 +104,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tasks.bulk.template": ("下载填报模板（按当前筛选）", "Download template (current filters)"),
     "tasks.bulk.file": ("上传填好的模板（.xlsx）", "Upload the filled template (.xlsx)"),
     "tasks.bulk.submit": ("导入", "Import"),
-    "tasks.bulk.loaded": ("已导入 {file}：{n} 条进展。", "Imported {file}: {n} updates."),
+    "tasks.bulk.loaded": (
+        "已导入 {file}：{n} 条进展（批次 #{batch}，可在“上传数据”页或用 rollback 撤回）。",
+        "Imported {file}: {n} updates (batch #{batch}; undo with rollback).",
+    ),
     "tasks.bulk.refused": (
         "{file} 未导入（任何一条都没有保存），共 {n} 个问题：",
         "{file} was not imported (nothing stored); {n} problems:",

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from plantrack.cli.auth_cmds import acting, add_user_args
+from plantrack.cli.bulk_cmds import load_file, write_template
+from plantrack.cli.bulk_cmds import refused as _refused
 from plantrack.cli.common import CliError, print_json, workspace
 from plantrack.departments import normalise
 from plantrack.store.plan_progress import progress_history
-from plantrack.tasks.bulk import UnreadableError
 from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
 from plantrack.tasks.plan_tasks import DEGREES, degree_counts, plan_task_table, store_progress
 from plantrack.tasks.updates import UpdateError, store_evidence
@@ -156,37 +157,9 @@ def history(args: argparse.Namespace) -> int:
 def template(args: argparse.Namespace) -> int:
     ws = workspace(args)
     dept = _check(ws, args.plan, args.dept)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise CliError(f"模板须保存为 .xlsx 文件，而不是 '{out.name}'。", code=2)
-    try:
-        out.write_bytes(template_bytes(ws, plan=args.plan, dept=dept, year=args.year))
-    except OSError as exc:
-        raise CliError(f"无法写入 {out}：{exc.strerror}", code=2) from None
-    print(f"已生成模板 {out}。填写“年度”“完成程度”“进展情况”后用 plan-task-load 导入。")
-    return 0
+    data = lambda: template_bytes(ws, plan=args.plan, dept=dept, year=args.year)  # noqa: E731
+    return write_template(args.out, data, "“年度”“完成程度”“进展情况”", "plan-task-load")
 
 
 def load(args: argparse.Namespace) -> int:
-    ws = workspace(args, create=True)
-    path = Path(args.file)
-    try:
-        with acting(args, ws) as actor:
-            result = load_plan_bulk(ws, path.read_bytes(), path.name, actor=actor)
-    except OSError as exc:
-        raise CliError(f"无法读取 {path}：{exc.strerror}", code=2) from None
-    except UnreadableError as exc:
-        raise CliError(str(exc), code=2) from None
-    if args.json:
-        print_json({"stored": result.stored, "rows": result.rows, "problems": result.problems})
-        return 0 if result.ok else 1
-    if not result.ok:
-        raise CliError(_refused(result.problems))
-    print(f"已导入 {path.name}：{result.stored} 条主要任务进展。")
-    return 0
-
-
-def _refused(problems: list[str]) -> str:
-    return f"未记录任何进展（共 {len(problems)} 个问题，请修改后重试）：\n" + "\n".join(
-        f"  {p}" for p in problems
-    )
+    return load_file(args, load_plan_bulk, "主要任务进展")

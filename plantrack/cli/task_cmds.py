@@ -10,6 +10,8 @@ from typing import cast
 import pandas as pd
 
 from plantrack.cli.auth_cmds import acting, add_user_args
+from plantrack.cli.bulk_cmds import load_file, write_template
+from plantrack.cli.bulk_cmds import refused as _refused
 from plantrack.cli.common import CliError, parse_date, print_json, workspace
 from plantrack.store.task_updates import task_history
 from plantrack.tasks.board import (
@@ -19,7 +21,7 @@ from plantrack.tasks.board import (
     filter_table,
     task_table,
 )
-from plantrack.tasks.bulk import UnreadableError, load_bulk, template_bytes
+from plantrack.tasks.bulk import load_bulk, template_bytes
 from plantrack.tasks.updates import UpdateError, item_plans, record_update
 from plantrack.workspace import Workspace
 
@@ -196,39 +198,9 @@ def template(args: argparse.Namespace) -> int:
     ws = workspace(args)
     if args.plan and args.plan not in ws.plans:
         raise CliError(f"计划 '{args.plan}' 不存在。可用：{'、'.join(ws.plans)}")
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise CliError(f"模板须保存为 .xlsx 文件，而不是 '{out.name}'。", code=2)
-    data = template_bytes(ws, plan=args.plan, unit=args.unit)
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise CliError(f"无法写入 {out}：{exc.strerror}", code=2) from None
-    print(f"已生成模板 {out}。填写“状态”“日期”“进展说明”后用 task-load 导入。")
-    return 0
+    data = lambda: template_bytes(ws, plan=args.plan, unit=args.unit)  # noqa: E731
+    return write_template(args.out, data, "“状态”“日期”“进展说明”", "task-load")
 
 
 def load(args: argparse.Namespace) -> int:
-    ws = workspace(args, create=True)
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-        with acting(args, ws) as actor:
-            result = load_bulk(ws, data, path.name, actor=actor)
-    except OSError as exc:
-        raise CliError(f"无法读取 {path}：{exc.strerror}", code=2) from None
-    except UnreadableError as exc:
-        raise CliError(str(exc), code=2) from None
-    if args.json:
-        print_json({"stored": result.stored, "rows": result.rows, "problems": result.problems})
-        return 0 if result.ok else 1
-    if not result.ok:
-        raise CliError(_refused(result.problems))
-    print(f"已导入 {path.name}：{result.stored} 条进展。")
-    return 0
-
-
-def _refused(problems: list[str]) -> str:
-    return f"未记录任何进展（共 {len(problems)} 个问题，请修改后重试）：\n" + "\n".join(
-        f"  {p}" for p in problems
-    )
+    return load_file(args, load_bulk, "进展")

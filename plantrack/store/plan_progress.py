@@ -11,24 +11,33 @@ import pandas as pd
 from plantrack.auth.roles import Action
 from plantrack.departments import normalise
 from plantrack.store import auth_sql
+from plantrack.store.sql import NOT_WITHDRAWN
 from plantrack.store.store import Store
+from plantrack.store.task_updates import FileBatch, open_batch
 
 if TYPE_CHECKING:
     from plantrack.auth.actor import Actor
 
 PROGRESS_COLUMNS = ["task_id", "year", "degree", "progress", "evidence", "department"]
 _INSERT = """INSERT INTO plan_task_progress
-    (task_id, year, degree, progress, evidence, department, user_name, recorded_at, source)
-    SELECT task_id, year, degree, progress, evidence, department, user_name, recorded_at, source
+    (task_id, year, degree, progress, evidence, department, user_name, recorded_at, source,
+     batch_id)
+    SELECT task_id, year, degree, progress, evidence, department, user_name, recorded_at, source,
+           batch_id
     FROM incoming_progress"""
-_CURRENT = """SELECT task_id, year, degree, progress, evidence, department, user_name,
+_CURRENT = (
+    """SELECT task_id, year, degree, progress, evidence, department, user_name,
                      recorded_at, source
               FROM (SELECT p.*, row_number() OVER (
                         PARTITION BY task_id, year ORDER BY recorded_at DESC) AS rn
                     FROM plan_task_progress AS p
-                    WHERE (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
+                    WHERE (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)
+                      AND """
+    + NOT_WITHDRAWN
+    + """) AS r
               WHERE rn = 1
               ORDER BY task_id, year"""
+)
 
 
 def record_progress(
@@ -38,6 +47,7 @@ def record_progress(
     actor: Actor,
     source: str,
     recorded_at: datetime | None = None,
+    batch: FileBatch | None = None,
 ) -> int:
     """Append progress rows (columns PROGRESS_COLUMNS) in one transaction; returns the count.
     ``actor``'s rights are re-checked in that transaction (a statistician only for rows of
@@ -66,6 +76,9 @@ def record_progress(
         df["user_name"] = user
         df = df[["task_id", "year", "degree", "progress", "evidence", "department", "user_name",
                  "recorded_at", "source"]]  # fmt: skip
+        df["batch_id"] = pd.array([None] * len(df), dtype="Int32")
+        if batch is not None:
+            df["batch_id"] = open_batch(con, user, batch, len(df), when)
         after = [
             {"task": t, "year": int(y), "degree": d}
             for t, y, d in zip(df["task_id"], df["year"], df["degree"], strict=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from plantrack.store.sql import NOT_WITHDRAWN
 from plantrack.store.store import Store
 
 
@@ -26,7 +27,7 @@ def progress_reported(store: Store, years: list[int]) -> pd.DataFrame:
         return pd.DataFrame(columns=["task_id", "year", "first_at"])
     marks = ", ".join("?" for _ in years)
     sql = f"""SELECT task_id, year, MIN(recorded_at) AS first_at
-              FROM plan_task_progress WHERE year IN ({marks})
+              FROM plan_task_progress WHERE year IN ({marks}) AND {NOT_WITHDRAWN}
               GROUP BY task_id, year"""
     with store.connect(read_only=True) as con:
         return con.execute(sql, [int(y) for y in years]).df()

@@ -160,6 +160,9 @@ MIGRATIONS: list[list[str]] = [
             recorded_at TIMESTAMP NOT NULL
         )""",
     ],
+    # 6: key-task progress loaded from a file belongs to a batch (withdrawn when it is rolled
+    #    back); task_updates.batch_id exists since 1
+    ["ALTER TABLE plan_task_progress ADD COLUMN IF NOT EXISTS batch_id INTEGER"],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -160,18 +160,25 @@ BEFORE_BATCH = """SELECT o.indicator, o.area, o.period, o.period_end,
 # -- task updates --------------------------------------------------------------------------
 INSERT_TASK_UPDATES = """INSERT INTO task_updates
     (task_id, status, status_date, note, evidence, user_name, recorded_at, batch_id)
-    SELECT task_id, status, status_date, note, evidence, user_name, recorded_at,
-           CAST(NULL AS INTEGER)
+    SELECT task_id, status, status_date, note, evidence, user_name, recorded_at, batch_id
     FROM incoming"""
-LATEST_TASK_UPDATES = """SELECT task_id, status, status_date, note, evidence, user_name, recorded_at
+# rows of a rolled-back file batch are withdrawn: every read of task progress skips them
+NOT_WITHDRAWN = """(batch_id IS NULL
+    OR batch_id NOT IN (SELECT id FROM batches WHERE status = 'rolled_back'))"""
+LATEST_TASK_UPDATES = (
+    """SELECT task_id, status, status_date, note, evidence, user_name, recorded_at
     FROM (SELECT *, row_number() OVER (
               PARTITION BY task_id ORDER BY status_date DESC, recorded_at DESC,
                   -- a tie (same day, same batch) goes to the furthest status, on every engine
                   CASE status WHEN '已完成' THEN 2 WHEN '进行中' THEN 1 ELSE 0 END DESC) AS rn
           FROM task_updates
           WHERE (CAST(? AS DATE) IS NULL OR status_date <= ?)
-            AND (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)) AS r
+            AND (CAST(? AS TIMESTAMP) IS NULL OR recorded_at < ?)
+            AND """
+    + NOT_WITHDRAWN
+    + """) AS r
     WHERE rn = 1
     ORDER BY task_id"""
+)
 TASK_HISTORY = "SELECT * FROM task_updates WHERE task_id = ? ORDER BY status_date, recorded_at"
 COUNT_TASK_UPDATES = "SELECT count(*) FROM task_updates"

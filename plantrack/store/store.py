@@ -453,6 +453,10 @@ class Store:
         For every observation the batch wrote, the value before it (or a tombstone where
         there was none) becomes a new revision. Nothing is deleted.
         """
+        from plantrack.store.task_updates import rollback_file_batch  # a task progress file?
+
+        if (done := rollback_file_batch(self, batch_id, actor=actor, reason=reason)) is not None:
+            return done
         with self.guarded(actor, Action.ROLLBACK, f"批次#{batch_id}", reason) as con:
             user = str(auth_sql.authorize(con, actor, Action.ROLLBACK)["name"])
             self.engine.lock_for_batch(con)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,13 +11,39 @@ import pandas as pd
 from plantrack.auth.roles import Action
 from plantrack.store import auth_sql, sql
 from plantrack.store.auth_sql import Scope
-from plantrack.store.store import Store, end_of_day, first_row
+from plantrack.store.engine import Session
+from plantrack.store.errors import StoreError
+from plantrack.store.store import LoadSummary, Store, end_of_day, first_row
 
 if TYPE_CHECKING:
     from plantrack.auth.actor import Actor
 
 UPDATE_COLUMNS = ["task_id", "status", "status_date", "note", "evidence"]
 STATUSES = ("未开始", "进行中", "已完成")
+FILE_SOURCES = ("task-load", "plan-task-load")  # batches.source of task progress files
+
+
+@dataclass(frozen=True)
+class FileBatch:
+    """A progress file stored as one batch (like an upload): its source, name and sha256."""
+
+    source: str
+    file_name: str
+    sha256: str
+
+
+def open_batch(con: Session, user: str, batch: FileBatch, n_rows: int, when: datetime) -> int:
+    """In the write transaction: refuse a file already loaded, then add its batch row."""
+    earlier = first_row(con, sql.LOADED_SHA, [batch.sha256])
+    if earlier:
+        raise StoreError(
+            f"文件 {batch.file_name} 与已导入的批次 #{earlier[0]} 完全相同"
+            f"（sha256 {batch.sha256[:12]}…），不会重复导入。"
+        )
+    (batch_id,) = first_row(con, sql.NEXT_BATCH_ID)  # type: ignore[misc]
+    values = [int(batch_id), when, user, batch.source, batch.file_name, batch.sha256, n_rows]
+    con.execute(sql.INSERT_BATCH, [*values, n_rows, 0, 0, None, None, None])
+    return int(batch_id)
 
 
 def record_updates(
@@ -27,6 +54,7 @@ def record_updates(
     scope: Scope | None = None,
     recorded_at: datetime | None = None,
     source: str = "task_update",
+    batch: FileBatch | None = None,
 ) -> int:
     """Append updates (columns task_id, status, status_date, note, evidence) in one
     transaction, after checking in it that ``actor`` may update these tasks (``scope``:
@@ -45,6 +73,10 @@ def record_updates(
         owners = scope.owners_of(ids) if scope is not None else None
         user = auth_sql.authorize(con, actor, Action.TASK_UPDATE, owners=owners)
         df["user_name"] = str(user["name"])
+        df["batch_id"] = pd.array([None] * len(df), dtype="Int32")
+        if batch is not None:
+            when = df["recorded_at"].iloc[0].to_pydatetime()
+            df["batch_id"] = open_batch(con, str(user["name"]), batch, len(df), when)
         con.register("incoming", df)
         con.execute(sql.INSERT_TASK_UPDATES)
         con.unregister("incoming")
@@ -63,6 +95,37 @@ def record_updates(
             after=after if len(after) <= 200 else {"updates": len(after), "source": source},
         )
     return len(df)
+
+
+def rollback_file_batch(
+    store: Store, batch_id: int, *, actor: Actor, reason: str
+) -> LoadSummary | None:
+    """Undo a task progress file (``FILE_SOURCES``): its rows are withdrawn (every read skips
+    them) by a new, empty rollback batch. None when ``batch_id`` is not such a batch."""
+    with store.connect(read_only=True) as con:
+        row = first_row(con, "SELECT source FROM batches WHERE id = ?", [batch_id])
+    if row is None or row[0] not in FILE_SOURCES:
+        return None
+    table = "task_updates" if row[0] == "task-load" else "plan_task_progress"
+    with store.guarded(actor, Action.ROLLBACK, f"批次#{batch_id}", reason) as con:
+        user = str(auth_sql.authorize(con, actor, Action.ROLLBACK)["name"])
+        (status,) = first_row(con, sql.BATCH_STATUS, [batch_id])  # type: ignore[misc]
+        if status == "rolled_back":
+            raise StoreError(f"批次 {batch_id} 已经回滚过。")
+        count = f"SELECT count(*) FROM {table} WHERE batch_id = ?"  # noqa: S608 — fixed names
+        (n,) = first_row(con, count, [batch_id])  # type: ignore[misc]
+        (new_id,) = first_row(con, sql.NEXT_BATCH_ID)  # type: ignore[misc]
+        values = [int(new_id), datetime.now(), user, "rollback", f"回滚批次 {batch_id}", None]
+        con.execute(sql.INSERT_BATCH, [*values, int(n), 0, 0, 0, None, reason, batch_id])
+        con.execute(sql.MARK_ROLLED_BACK, [batch_id])
+        store.bump_data_version(con)
+        auth_sql.append_audit(
+            con, user_id=actor.user_id or None, user_name=user, method=actor.method,
+            action=str(Action.ROLLBACK), obj=f"批次#{new_id}", reason=reason,
+            before={"batch": batch_id, "status": "loaded"},
+            after={"batch": int(new_id), "withdrawn": int(n), "table": table},
+        )  # fmt: skip
+    return LoadSummary(int(new_id), int(n), 0, 0)
 
 
 def latest_updates(
