@@ -107,6 +107,18 @@ def cached_assessment(
     return _assessment(ws, _db(ws), as_of, known_on, area or ws.district, version)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _approved_assessment(_ws: Workspace, db: str, as_of: date, version: int) -> pd.DataFrame:
+    obs = observations(_ws, approved_only=True)
+    return assessment_table(_ws, as_of, area=_ws.district, obs=obs)
+
+
+def cached_approved_assessment(ws: Workspace, as_of: date, version: int) -> pd.DataFrame:
+    """The district scorecard at ``as_of`` from approved (已审核) figures only, each as
+    approved (the overview's 仅显示已审核数据)."""
+    return _approved_assessment(ws, _db(ws), as_of, version)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _history(_ws: Workspace, db: str, indicator: str, area: str | None, version: int):
     return _ws.store.history(indicator, area)

@@ -11,7 +11,13 @@ ws = bootstrap()
 st.title(t("app.title"))
 top = st.container()  # filled below, once the date and plan are known
 as_of = components.as_of_picker()
-table = cache.cached_assessment(ws, as_of, None, None, cache.data_version(ws))
+approved = st.toggle(
+    t("overview.approved_only"), key="ov_approved", help=t("overview.approved_help")
+)
+if approved:
+    table = cache.cached_approved_assessment(ws, as_of, cache.data_version(ws))
+else:
+    table = cache.cached_assessment(ws, as_of, None, None, cache.data_version(ws))
 plan = view.plan_filter(ws, table)
 shown = view.for_plan(table, plan)
 with top:

@@ -117,12 +117,21 @@ def rollup_specs(ws: Workspace) -> list[RollupSpec]:
 
 
 def observations(
-    ws: Workspace, as_of: date | None = None, known_on: date | None = None, ordered: bool = True
+    ws: Workspace,
+    as_of: date | None = None,
+    known_on: date | None = None,
+    ordered: bool = True,
+    approved_only: bool = False,
 ) -> pd.DataFrame:
     """Current values with district roll-ups (column ``source``: reported / rollup); the
-    reported ones by indicator, area and period end unless ``ordered`` is False (faster)."""
+    reported ones by indicator, area and period end unless ``ordered`` is False (faster).
+    ``approved_only``: only figures of approved (已审核) department × periods, each as it was
+    when approved (``known_on`` does not apply then)."""
     cols = ("indicator", "area", "period", "value", "batch_id", "revision")
-    obs = ws.store.current(as_of=as_of, known_on=known_on, columns=cols, ordered=ordered)
+    if approved_only:
+        obs = ws.store.current(as_of=as_of, columns=cols, approved_only=ws.scope)
+    else:
+        obs = ws.store.current(as_of=as_of, known_on=known_on, columns=cols, ordered=ordered)
     subareas = [a.code for a in ws.registry.areas.subareas]
     return roll_up(obs, rollup_specs(ws), ws.district, subareas=subareas)
 

@@ -86,6 +86,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.col.outcome": ("结果", "Outcome"),
     "audit.col.hash": ("校验值（前 12 位）", "Hash (first 12)"),
     "overview.approved_only": ("仅显示已审核数据", "Approved figures only"),
+    "overview.approved_help": (
+        "打开后只计入已审核（锁定）的部门·报告期的数据，各取审核通过时的数值；"
+        "未提交或未审核的报告期不计入。关闭则显示最新上报的数据。",
+        "Only figures of approved (locked) department × periods, each as approved; "
+        "off shows the latest reported figures.",
+    ),
     "nav.admin": ("系统管理", "Administration"),
     "nav.audit": ("审计记录", "Audit trail"),
     "nav.login": ("登录", "Log in"),

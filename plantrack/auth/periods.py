@@ -55,6 +55,7 @@ def change(
                 f"{obj} 当前状态为“{status}”，不能{_verb(action)}（须为“{'、'.join(sources)}”）。"
             )
         sql.set_period_status(con, department, period, target, str(user["name"]), reason, now)
+        store.bump_data_version(con)  # approved-only views (overview, public site) refresh
         sql.append_audit(
             con, user_id=actor.user_id or None, user_name=str(user["name"]), method=actor.method,
             action=str(action), obj=obj, before={"status": status}, after={"status": target},
