@@ -72,7 +72,7 @@ def choose_period(as_of: date) -> Period:
 
 def counts(ws: Workspace, period: Period, as_of: date) -> pd.DataFrame:
     items = _items(ws, _db(ws), str(period), as_of, cache.data_version(ws))
-    summary = rp.summarise(items)
+    summary = rp.summarise(items, rp.approvals(ws))
     done, total = rp.departments_reported(summary)
     cols = st.columns(4)
     cols[0].metric(t("reporting.metric.depts", period=period), f"{done}/{total}", border=True)
@@ -94,6 +94,7 @@ def _cell(row: pd.Series | None) -> str:
         text += f" {rp.LATE} {row['late']}"
     elif state == rp.DEPT_PENDING:
         text += f" {rp.PENDING}"
+    text += f" · {row['approval']}"  # 草稿 / 已提交 / 已审核
     return f'<td style="{CELL_STYLE[state]}">{html.escape(text)}</td>'
 
 

@@ -13,7 +13,9 @@ the period ends; set them in ``plantrack.toml`` under ``[reporting]``. An item i
 any value (any area) or any progress row for it exists; its first recording decides whether it
 was on time. Status of an item at ``as_of``: 按时报送, 逾期报送 (reported after the due date),
 逾期未报 (not reported, due date passed), 待报送 (not reported, not yet due).
-A department has reported a period when every item due from it is reported.
+A department has reported a period when every item due from it is reported. Next to these
+counts each department × period carries its approval status (``approval``: 草稿 / 已提交 /
+已审核, from the periods table of :mod:`plantrack.auth.periods`; 草稿 when never submitted).
 
 All functions here are pure over the store's current data; nothing is written.
 """
@@ -46,8 +48,9 @@ ITEM_COLUMNS = [
 ]  # fmt: skip
 SUMMARY_COLUMNS = [
     "department", "period", "due_date", "due", "reported", "on_time", "late_reported", "late",
-    "pending", "state",
+    "pending", "state", "approval",
 ]  # fmt: skip
+DRAFT = "草稿"  # the approval status of a department × period never submitted
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,18 @@ def period_items(
     return out[ITEM_COLUMNS].reset_index(drop=True)
 
 
-def summarise(items: pd.DataFrame) -> pd.DataFrame:
-    """Per (department, period): counts by status and the department's state (pure)."""
+def approvals(ws: Workspace) -> dict[tuple[str, str], str]:
+    """(department, period) → 草稿 / 已提交 / 已审核, as stored (absent: 草稿)."""
+    from plantrack.auth.periods import statuses
+
+    return {(str(r["department"]), str(r["period"])): str(r["status"]) for r in statuses(ws.store)}
+
+
+def summarise(
+    items: pd.DataFrame, approval: dict[tuple[str, str], str] | None = None
+) -> pd.DataFrame:
+    """Per (department, period): counts by status, the department's state, and its approval
+    status from ``approval`` (:func:`approvals`; 草稿 where absent) (pure)."""
     if items.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     s = items["status"]
@@ -174,6 +187,11 @@ def summarise(items: pd.DataFrame) -> pd.DataFrame:
         DEPT_DONE if r == d else (DEPT_LATE if n else DEPT_PENDING)
         for r, d, n in zip(out["reported"], out["due"], out["late"], strict=True)
     ]
+    steps = approval or {}
+    out["approval"] = [
+        steps.get((str(d), str(p)), DRAFT)
+        for d, p in zip(out["department"], out["period"], strict=True)
+    ]
     order = {DEPT_LATE: 0, DEPT_PENDING: 1, DEPT_DONE: 2}
     out = out.assign(_o=out["state"].map(order)).sort_values(["_o", "department"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)[SUMMARY_COLUMNS]
@@ -182,7 +200,7 @@ def summarise(items: pd.DataFrame) -> pd.DataFrame:
 def period_summary(
     ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
 ) -> pd.DataFrame:
-    return summarise(period_items(ws, period, as_of, rules))
+    return summarise(period_items(ws, period, as_of, rules), approvals(ws))
 
 
 def departments_reported(summary: pd.DataFrame) -> tuple[int, int]:

@@ -127,6 +127,23 @@ def test_cli(empty_ws: Workspace, capsys: pytest.CaptureFixture) -> None:
     assert "请写成 2024Q1（季度）或 2024（年度）" in capsys.readouterr().err
 
 
+def test_summary_carries_the_approval_status(empty_ws: Workspace) -> None:
+    from plantrack.auth import periods as approval
+    from plantrack.auth.roles import Action
+    from tests.conftest import act_as
+
+    lead = empty_ws.scope.leads["fitness.instructors"][0]
+    admin = act_as(empty_ws)
+    approval.change(empty_ws.store, admin, Action.SUBMIT, lead, "2024Q1")
+    summary = rp.period_summary(empty_ws, Period(2024, 1), date(2024, 5, 1))
+    states = dict(zip(summary["department"], summary["approval"], strict=True))
+    assert states[lead] == "已提交" and set(states.values()) == {"草稿", "已提交"}
+    approval.change(empty_ws.store, admin, Action.APPROVE, lead, "2024Q1")
+    table = rp.grid(empty_ws, [Period(2023, 4), Period(2024, 1)], date(2024, 5, 1))
+    mine = table[table["department"] == lead].set_index("period")["approval"]
+    assert mine.to_dict() == {"2023Q4": "草稿", "2024Q1": "已审核"}
+
+
 def test_page_and_overview(app_env: Path) -> None:
     at = AppTest.from_file(str(ROOT / "pages" / "reporting.py"), default_timeout=60)
     at.session_state["reporting_as_of"] = date(2024, 2, 10)
@@ -137,6 +154,8 @@ def test_page_and_overview(app_env: Path) -> None:
     assert metrics["2023Q4 已报送部门"].count("/") == 1
     grid = next(m.value for m in at.markdown if "pt-grid" in m.value)
     assert '<th scope="row">区残联</th>' in grid and "2023Q4" in grid
+    # the approval status next to the counts: the demo approved its 2022 periods only
+    assert "· 已审核" in grid and "· 草稿" in grid
     at.selectbox(key="reporting_period").set_value("2023").run()
     grid = next(m.value for m in at.markdown if "pt-grid" in m.value)
     assert "×" in grid and rp.LATE in grid and "#fde2e1" in grid  # red with words

@@ -5,10 +5,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reporting.title": ("填报进度", "Reporting status"),
     "reporting.caption": (
         "各责任部门每期应报的指标（按季度或年度）和规划主要任务年度进展：截止日为期末后 {q} 天（季度）/ {y} 天（年度），"
-        "可在 plantrack.toml 的 [reporting] 中设置。✓ 已报齐，× 有逾期未报，… 未报齐（未到截止日）。",
+        "可在 plantrack.toml 的 [reporting] 中设置。✓ 已报齐，× 有逾期未报，… 未报齐（未到截止日）；"
+        "“·”后为审核状态（草稿 / 已提交 / 已审核）。",
         "Indicators due from each responsible department per period (quarter or year) and the "
         "yearly progress of the plans' key tasks: due {q} days (quarter) / {y} days (year) after "
-        "the period ends, set in plantrack.toml [reporting]. ✓ all reported, × overdue, … not yet.",
+        "the period ends, set in plantrack.toml [reporting]. ✓ all reported, × overdue, … not yet; "
+        "after “·” the approval status (草稿 draft / 已提交 submitted / 已审核 approved).",
     ),
     "reporting.period": ("期间", "Period"),
     "reporting.metric.depts": ("{period} 已报送部门", "Departments reported {period}"),

@@ -36,14 +36,7 @@ def reporting(args: argparse.Namespace) -> int:
                 f"部门 '{args.dept}' 在 {period} 没有应报事项。有应报事项的部门：{names}"
             )
         items = items[items["department"] == args.dept]
-    summary = rp.summarise(items)
-    from plantrack.auth.periods import statuses
-
-    steps = {(r["department"], r["period"]): r["status"] for r in statuses(ws.store)}
-    summary["approval"] = [  # 草稿 / 已提交 / 已审核 of each department × period
-        steps.get((d, p), "草稿")
-        for d, p in zip(summary["department"], summary["period"], strict=True)
-    ]
+    summary = rp.summarise(items, rp.approvals(ws))  # with 草稿 / 已提交 / 已审核
     done, total = rp.departments_reported(summary)
     if args.json:
         print_json(
