@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +47,16 @@ class Served:
 
 
 @contextmanager
-def serve(db: Path, config: Path | None = None, timeout: float = 30.0) -> Iterator[Served]:
-    """``streamlit run dashboard.py`` on a free local port until healthy; yields URL and pid."""
-    port = free_port()
+def serve(
+    db: Path,
+    config: Path | None = None,
+    timeout: float = 30.0,
+    port: int | None = None,
+    extra: Sequence[str] = (),
+) -> Iterator[Served]:
+    """``streamlit run dashboard.py`` on a free local port (or ``port``) until healthy, with
+    ``extra`` command-line options (e.g. ``--secrets.files PATH``); yields URL and pid."""
+    port = port or free_port()
     env = {**os.environ, "PLANTRACK_DB": str(db), "PLANTRACK_UPLOADS": str(db.parent / "uploads")}
     if config is not None:
         env["PLANTRACK_CONFIG"] = str(config)
@@ -73,6 +80,7 @@ def serve(db: Path, config: Path | None = None, timeout: float = 30.0) -> Iterat
             # a served copy under test: edits to the sources must not trigger "rerun?" prompts
             "--server.fileWatcherType",
             "none",
+            *extra,
         ],
         cwd=ROOT,
         env=env,
