@@ -23,6 +23,7 @@ from plantrack.present import LIGHT_COLOURS
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 NAME_WIDTH = 36  # half-width columns: 18 Chinese characters
 ROW = 34  # px per indicator
+TEXT_PX = 100  # room right of the bars for the verdict and completion ("✓ 已实现 100%")
 PICK = "pick"  # the selection's name: st.altair_chart(selection_mode=PICK)
 TARGET = LIGHT_COLOURS["green"]
 # the light also shows as the bar's outline: solid, dashed, dotted (still apart in grey print)
@@ -85,10 +86,15 @@ def progress_chart(rows: pd.DataFrame, labels: Mapping[str, str] = _LABELS) -> a
     time_share, light, text — the verdict with its icon and the completion)."""
     data = progress_data(rows, labels)
     lo = min(0.0, float(data["shown"].min()) if len(data) else 0.0) - 0.05
-    hi = max(1.0, float(data["shown"].max()) if len(data) else 1.0) + 0.35
+    top = max(1.0, float(data["text_x"].max()) if len(data) else 1.0)
+    # the right end of the axis leaves TEXT_PX pixels for the text at any width (a fixed
+    # domain clipped it on a phone, where the plot is ~60 px wide); ``width`` is the plot's
+    hi = alt.ExprRef(f"{top} + ({top} - {lo}) * {TEXT_PX} / max(width - {TEXT_PX}, 40)")
     x_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     order = data["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    # names take at most 40% of the container (all of a phone's width before)
+    limit = alt.ExprRef("clamp(containerSize()[0] * 0.4, 90, 320)")
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=limit))
     lights = list(LIGHT_COLOURS)
     base = alt.Chart(data).encode(y=y)
     pick = alt.selection_point(name=PICK, fields=["indicator"], on="click")
@@ -99,7 +105,7 @@ def progress_chart(rows: pd.DataFrame, labels: Mapping[str, str] = _LABELS) -> a
     ]
     # a full-width, nearly invisible band per row: a click anywhere in the row picks it
     hit = (
-        base.transform_calculate(x0=f"{lo}", x1=f"{hi}")
+        base.transform_calculate(x0=f"{lo}", x1=f"{top}")
         .mark_bar(color="#000000", fillOpacity=0.001, size=ROW - 2, aria=False)
         .encode(x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", tooltip=tooltip)
     )
@@ -108,7 +114,7 @@ def progress_chart(rows: pd.DataFrame, labels: Mapping[str, str] = _LABELS) -> a
             "shown:Q",
             scale=x_scale,
             title=labels["completion"],
-            axis=alt.Axis(format=".0%", grid=True),
+            axis=alt.Axis(format=".0%", grid=True, labelFlush=True),
         ),
         x2=alt.datum(0),
         color=alt.Color(

@@ -272,3 +272,32 @@ def test_every_page_by_url_without_a_session_shows_only_the_login(server: str, p
         assert page.locator("[data-testid='stMetric']").count() == 0, path
         cookies = {c["name"] for c in page.context.cookies()}
         assert not any("plantrack" in c.lower() for c in cookies)
+
+
+def test_progress_chart_text_fits_at_phone_width(server: str, page):
+    """At 390 px the chart lies inside the screen and its verdict texts are not cut at the
+    right edge (a fixed axis end clipped “✓ 已实现 10…”): no dark pixel in the chart's last
+    4 px columns. Shots in tests/artifacts/overview_chart_390_<n>.png."""
+    import io
+
+    from PIL import Image
+
+    page.set_viewport_size(PHONE)
+    try:
+        goto(page, url_of(server, "overview"))
+        charts = page.locator("[data-testid='stVegaLiteChart']").all()
+        assert charts
+        for i, chart in enumerate(charts):
+            chart.scroll_into_view_if_needed()
+            box = chart.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+            shot = chart.screenshot()
+            (ARTIFACTS / f"overview_chart_390_{i}.png").write_bytes(shot)
+            img = Image.open(io.BytesIO(shot)).convert("L")
+            edge = [
+                img.getpixel((x, y)) for x in range(img.width - 4, img.width)
+                for y in range(img.height)
+            ]  # fmt: skip
+            assert sum(p < 128 for p in edge) == 0, f"chart {i}: text cut at the right edge"
+    finally:
+        page.set_viewport_size(VIEWPORT)
