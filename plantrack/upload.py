@@ -336,7 +336,7 @@ def load(
         assert s is not None
         result.outcome = "loaded"
         n_noted = getattr(s, "noted", 0)
-        noted = f"，备注更新 {n_noted} 个" if n_noted else ""
+        noted = f"，备注更新 {n_noted} 条" if n_noted else ""
         result.message = (
             f"文件 {result.file} 已入库（批次 #{s.batch_id}）：新增 {s.new} 个，修订 {s.revised} 个"
             f"{noted}，未变 {s.unchanged} 个。"

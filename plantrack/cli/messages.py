@@ -96,6 +96,8 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"文件 (.+?) 检查通过：(\d+) 行数据，(\d+) 个警告需确认并说明原因。",
      r"File \1 passed the checks: \2 rows, \3 warnings to confirm with a reason."),
     (r"文件 (.+?) 检查通过：(\d+) 行数据。", r"File \1 passed the checks: \2 rows."),
+    (r"文件 (.+?) 已入库（批次 #(\d+)）：新增 (\d+) 个，修订 (\d+) 个，备注更新 (\d+) 条，未变 (\d+) 个。",
+     r"File \1 stored (batch #\2): \3 new, \4 revised, \5 notes updated, \6 unchanged."),
     (r"文件 (.+?) 已入库（批次 #(\d+)）：新增 (\d+) 个，修订 (\d+) 个，未变 (\d+) 个。",
      r"File \1 stored (batch #\2): \3 new, \4 revised, \5 unchanged."),
     (r"文件 (.+?) 有 (\d+) 个警告，未入库。.+",

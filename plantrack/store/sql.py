@@ -55,8 +55,9 @@ LOADED_SHA = "SELECT id FROM batches WHERE sha256 = ? AND status = 'loaded' ORDE
 # quarter's upload reads its own keys through PostgreSQL's observations_key index instead of
 # numbering the revisions of every stored key)
 LATEST_REVISIONS = """
-    SELECT indicator, area, period, value, revision, deleted FROM (
-        SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted, row_number() OVER (
+    SELECT indicator, area, period, value, revision, deleted, note FROM (
+        SELECT o.indicator, o.area, o.period, o.value, o.revision, o.deleted, o.note,
+               row_number() OVER (
             PARTITION BY o.indicator, o.area, o.period ORDER BY o.revision DESC) AS rn
         FROM observations o
         JOIN (SELECT DISTINCT indicator, area, period FROM incoming) k
@@ -69,7 +70,8 @@ def stage_batch(checked: bool) -> str:
     return f"""CREATE TEMP TABLE staged AS
         SELECT i.indicator, i.area, i.period, i.period_end, i.value, i.note,
                {"i.expected_revision," if checked else ""}
-               c.revision AS prev_revision, c.value AS prev_value, c.deleted AS prev_deleted
+               c.revision AS prev_revision, c.value AS prev_value, c.deleted AS prev_deleted,
+               c.note AS prev_note
         FROM incoming i
         LEFT JOIN ({LATEST_REVISIONS}) c
           ON c.indicator = i.indicator AND c.area = i.area AND c.period = i.period"""
@@ -77,15 +79,19 @@ def stage_batch(checked: bool) -> str:
 
 STALE_COUNT = "SELECT count(*) FROM staged WHERE expected_revision IS DISTINCT FROM prev_revision"
 NEXT_BATCH_ID = "SELECT nextval('batch_seq')"
-BATCH_COUNTS = """SELECT
+# a row whose value is the stored one but whose note is new (and not empty) is a note-only
+# correction: stored as a revision with the same value, counted apart from value revisions
+_SAME = "(NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)"
+_NEW_NOTE = "(coalesce(note, '') <> '' AND note IS DISTINCT FROM prev_note)"
+BATCH_COUNTS = f"""SELECT
     count(*) FILTER (WHERE prev_revision IS NULL OR (prev_deleted AND value IS NOT NULL)),
     count(*) FILTER (WHERE prev_revision IS NOT NULL AND NOT prev_deleted
                      AND value IS DISTINCT FROM prev_value),
     count(*) FILTER (WHERE prev_revision IS NOT NULL AND (
-        (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
-        OR (prev_deleted AND value IS NULL)))
+        ({_SAME} AND NOT {_NEW_NOTE}) OR (prev_deleted AND value IS NULL))),
+    count(*) FILTER (WHERE prev_revision IS NOT NULL AND {_SAME} AND {_NEW_NOTE})
 FROM staged"""
-INSERT_OBSERVATIONS = """INSERT INTO observations
+INSERT_OBSERVATIONS = f"""INSERT INTO observations
     (indicator, area, period, period_end, value, revision, deleted, batch_id, recorded_at,
      user_name, reason, note)
 SELECT indicator, area, period, period_end, value,
@@ -94,7 +100,7 @@ SELECT indicator, area, period, period_end, value,
 FROM staged
 WHERE prev_revision IS NULL AND value IS NOT NULL
    OR prev_revision IS NOT NULL AND NOT (
-        (NOT prev_deleted AND value IS NOT DISTINCT FROM prev_value)
+        ({_SAME} AND NOT {_NEW_NOTE})
         OR (prev_deleted AND value IS NULL))"""
 DROP_STAGED = "DROP TABLE staged"
 INSERT_BATCH = """INSERT INTO batches

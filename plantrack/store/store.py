@@ -73,10 +73,11 @@ class LoadSummary:
     new: int
     revised: int
     unchanged: int
+    noted: int = 0  # same value, new note: stored as a revision of the note only
 
     @property
     def stored(self) -> int:
-        return self.new + self.revised
+        return self.new + self.revised + self.noted
 
 
 class Store:
@@ -243,7 +244,9 @@ class Store:
         """Store a validated batch in one transaction.
 
         ``rows`` has columns indicator, area, period, period_end, value (NaN = tombstone),
-        note. A row whose value equals the current one is counted unchanged and not stored.
+        note. A row whose value equals the current one is counted unchanged and not stored,
+        unless it brings a new, non-empty note: then it is stored as a revision with the same
+        value and counted as ``noted`` (a note-only correction).
         An optional ``prev_revision`` column holds the revision each key had when the rows
         were checked (NA: none); if any differs from the stored one when the transaction
         runs, :class:`StaleCheckError` is raised and nothing is stored.
@@ -290,7 +293,7 @@ class Store:
         before: object = None,
     ) -> None:
         after: dict[str, object] = {"batch": s.batch_id, "new": s.new, "revised": s.revised}
-        after |= {"unchanged": s.unchanged, "file": file_name, "source": source}
+        after |= {"unchanged": s.unchanged, "noted": s.noted, "file": file_name, "source": source}
         auth_sql.append_audit(
             con,
             user_id=actor.user_id or None,
@@ -350,7 +353,7 @@ class Store:
                 )
         (batch_id,) = first_row(con, sql.NEXT_BATCH_ID)  # type: ignore[misc]
         counts = first_row(con, sql.BATCH_COUNTS)
-        n_new, n_revised, n_unchanged = (int(x) for x in counts)  # type: ignore[union-attr]
+        n_new, n_revised, n_unchanged, n_noted = (int(x) for x in counts)  # type: ignore[union-attr]
         con.execute(sql.INSERT_OBSERVATIONS, [int(batch_id), when, user, reason])
         con.execute(sql.DROP_STAGED)
         con.execute(
@@ -374,7 +377,7 @@ class Store:
         if rollback_of is not None:
             con.execute(sql.MARK_ROLLED_BACK, [rollback_of])
         self.bump_data_version(con)
-        return LoadSummary(int(batch_id), n_new, n_revised, n_unchanged)
+        return LoadSummary(int(batch_id), n_new, n_revised, n_unchanged, n_noted)
 
     # -- reading ------------------------------------------------------------------------
     def current(
