@@ -278,7 +278,8 @@ def preview(ws: Workspace, content: ReportContent, choice: Choice) -> ReportCont
         if key == "problems":
             analysis_editor(ws, content)
         if key == "methods":
-            st.markdown("\n".join(f"- {line}" for line in content.methods))
+            # paragraphs: each already starts with its own number (一、二、…), no bullet
+            st.markdown("\n\n".join(content.methods))
             st.caption(t("report.batches"))
             shown = [k for k in BATCH_NAMES if k in content.batches]
             st.dataframe(

@@ -36,6 +36,9 @@ def test_report_page_previews_every_section_and_offers_downloads(app_env: Path):
     assert {"下载 Word 报告", "下载 Excel 附表", "下载 PDF"} <= labels
     assert any("时间过半、任务过半" in ta.value for ta in at.text_area)
     assert not any("判断规则" in ta.value for ta in at.text_area)
+    # the appendix's numbered paragraphs are not also bulleted (“• 一、时间。”)
+    methods = [m.value for m in at.markdown if "一、时间" in m.value]
+    assert methods and not any(m.lstrip().startswith("- ") for m in methods), methods
 
 
 def test_editing_a_narrative_keeps_the_edit_across_reruns(app_env: Path):
