@@ -356,24 +356,8 @@ class Store:
         n_new, n_revised, n_unchanged, n_noted = (int(x) for x in counts)  # type: ignore[union-attr]
         con.execute(sql.INSERT_OBSERVATIONS, [int(batch_id), when, user, reason])
         con.execute(sql.DROP_STAGED)
-        con.execute(
-            sql.INSERT_BATCH,
-            [
-                int(batch_id),
-                when,
-                user,
-                source,
-                file_name,
-                sha256,
-                len(df),
-                n_new,
-                n_revised,
-                n_unchanged,
-                config_hash,
-                reason,
-                rollback_of,
-            ],
-        )
+        row = [int(batch_id), when, user, source, file_name, sha256, len(df), n_new, n_revised]
+        con.execute(sql.INSERT_BATCH, [*row, n_unchanged, config_hash, reason, rollback_of])
         if rollback_of is not None:
             con.execute(sql.MARK_ROLLED_BACK, [rollback_of])
         self.bump_data_version(con)
