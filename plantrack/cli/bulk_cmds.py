@@ -1,11 +1,15 @@
-"""What task-template / task-load and plan-task-template / plan-task-load share: writing a
-template, loading a filled one through :mod:`plantrack.tasks.intake`, the refusal text."""
+"""What task-template / task-load / task-history and their plan-task-… twins share: writing a
+template, loading a filled one through :mod:`plantrack.tasks.intake`, the refusal text, the
+history listing."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from plantrack.cli.auth_cmds import acting
 from plantrack.cli.common import CliError, print_json, workspace
@@ -48,6 +52,18 @@ def load_file(args: argparse.Namespace, loader: Loader, what: str) -> int:
         f"已导入 {path.name}：{result.stored} 条{what}（批次 #{result.batch_id}；"
         f"如需撤回：python -m plantrack rollback {result.batch_id} --reason 原因）。"
     )
+    return 0
+
+
+def print_history(df: pd.DataFrame, as_json: bool, line: Callable[[Any], str]) -> int:
+    """A task's records (task-history, plan-task-history): JSON, or one line each."""
+    if as_json:
+        print_json(df.to_dict(orient="records"))
+        return 0
+    if df.empty:
+        print("还没有进展记录。")
+    for r in df.itertuples():
+        print(line(r))
     return 0
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from plantrack.cli.auth_cmds import acting, add_user_args
-from plantrack.cli.bulk_cmds import load_file, write_template
+from plantrack.cli.bulk_cmds import load_file, print_history, write_template
 from plantrack.cli.bulk_cmds import refused as _refused
 from plantrack.cli.common import CliError, print_json, workspace
 from plantrack.departments import normalise
@@ -143,15 +144,11 @@ def history(args: argparse.Namespace) -> int:
         raise CliError(
             f"主要任务 '{args.task}' 不存在。可用 `python -m plantrack plan-tasks` 查看。"
         )
-    df = progress_history(ws.store, args.task)
-    if args.json:
-        print_json(df.to_dict(orient="records"))
-        return 0
-    if df.empty:
-        print("还没有进展记录。")
-    for r in df.itertuples():
-        print(f"{r.year}年 {r.degree} {r.progress}（{r.department}，{r.user_name}）")
-    return 0
+
+    def line(r: Any) -> str:
+        return f"{r.year}年 {r.degree} {r.progress}（{r.department}，{r.user_name}）"
+
+    return print_history(progress_history(ws.store, args.task), args.json, line)
 
 
 def template(args: argparse.Namespace) -> int:

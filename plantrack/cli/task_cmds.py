@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
 from plantrack.cli.auth_cmds import acting, add_user_args
-from plantrack.cli.bulk_cmds import load_file, write_template
+from plantrack.cli.bulk_cmds import load_file, print_history, write_template
 from plantrack.cli.bulk_cmds import refused as _refused
 from plantrack.cli.common import CliError, parse_date, print_json, workspace
 from plantrack.store.task_updates import task_history
@@ -152,16 +152,12 @@ def history(args: argparse.Namespace) -> int:
         raise CliError(
             f"任务 '{args.task}' 不存在。可用 `python -m plantrack tasks` 查看任务编号。"
         )
-    df = task_history(ws.store, args.task)
-    if args.json:
-        print_json(df.to_dict(orient="records"))
-        return 0
-    if df.empty:
-        print("还没有进展记录。")
-    for r in df.itertuples():
+
+    def line(r: Any) -> str:
         extra = " ".join(str(v) for v in (r.note, r.evidence) if isinstance(v, str))
-        print(f"{r.status_date:%Y-%m-%d} {r.status} {extra} （{r.user_name}）")
-    return 0
+        return f"{r.status_date:%Y-%m-%d} {r.status} {extra} （{r.user_name}）"
+
+    return print_history(task_history(ws.store, args.task), args.json, line)
 
 
 def update(args: argparse.Namespace) -> int:
