@@ -14,14 +14,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import CONFIG, ROOT
+from tests.conftest import CONFIG, PASSWORD, ROOT
 from tests.upload_fixtures import csv_bytes, instructors
 
 ENGLISH = ("IOException", "Traceback", "Error:", "出现意外错误")
 
 
-def cli(*args: str, db: Path, tmp: Path) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, db: Path, tmp: Path, password: str | None = None
+) -> subprocess.CompletedProcess:
     env = os.environ | {"PLANTRACK_UPLOADS": str(tmp / "uploads"), "PLANTRACK_CONFIG": str(CONFIG)}
+    if password:
+        env["PLANTRACK_PASSWORD"] = password
     env.pop("PLANTRACK_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "plantrack", "--db", str(db), *args],
@@ -226,3 +230,72 @@ def test_a_mistyped_path_creates_nothing(tmp_path):
     assert r.returncode == 0 and "还没有任何批次" in r.stdout
     r = cli("init", db=db, tmp=tmp_path)
     assert r.returncode == 1 and "已存在" in r.stderr
+
+
+def _fresh_verify(path: Path) -> None:
+    """The check a new process makes on its first write (this process's memo cleared)."""
+    from plantrack.store import duckdb_file
+
+    duckdb_file._verified.clear()
+    duckdb_file.verify(path)
+
+
+def test_every_kind_of_write_keeps_the_checksum(demo_db, tmp_path):
+    """A task progress file, its rollback and an upload each stamp the checksum in their own
+    transaction: the next process's check still passes (a task file used to leave the old
+    checksum behind, and the next write was refused as 已损坏)."""
+    from plantrack.tasks.bulk import load_bulk, template_bytes
+    from plantrack.workspace import open_workspace
+    from tests.conftest import act_as, make_settings
+    from tests.test_tasks_intake import GOOD, TODAY, _filled
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_db, db)
+    ws = open_workspace(settings=make_settings(db))
+    admin = act_as(ws, name="李四")
+    assert template_bytes(ws)
+    result = load_bulk(ws, _filled(ws, GOOD), "进展.xlsx", actor=admin, today=TODAY)
+    assert result.ok, result.problems
+    _fresh_verify(db)
+    ws.store.rollback(result.batch_id, actor=admin, reason="填错了文件")
+    _fresh_verify(db)
+    up = tmp_path / "q.csv"
+    up.write_bytes(csv_bytes(instructors()))
+    r = cli("load", str(up), "--user", "李四", "--accept-warnings", "--reason", "更正",
+            db=db, tmp=tmp_path, password=PASSWORD)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    _fresh_verify(db)
+
+
+def test_a_reader_and_a_writer_in_one_server_process_wait_for_each_other(demo_db, tmp_path):
+    """Two sessions of one dashboard process: one reads (a read-only connection) while the
+    other writes. DuckDB refuses the second connection's other configuration; that is a busy
+    file to wait for, never 已损坏."""
+    import threading
+
+    from plantrack.store import Store
+    from tests.conftest import act_as
+    from tests.test_store import rows
+
+    db = tmp_path / "two.duckdb"
+    shutil.copy(demo_db, db)
+    store = Store(db)
+    actor = act_as(store)
+    opened, done = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with store.connect(read_only=True) as con:
+            con.execute("SELECT count(*) FROM observations").fetchall()
+            opened.set()
+            done.wait(1.0)  # hold it while the writer starts
+
+    t = threading.Thread(target=reader)
+    t.start()
+    assert opened.wait(30)
+    try:
+        summary = store.load(rows(("a", "x", "2023Q1", 1.0)), actor=actor, source="t")
+    finally:
+        done.set()
+        t.join(30)
+    assert summary.stored == 1
+    _fresh_verify(db)

@@ -34,8 +34,8 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
+        except duckdb.Error as exc:
+            if not _busy(exc):
                 raise _open_error(path, exc, read_only) from None
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
@@ -44,8 +44,6 @@ def connect(
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
-        except duckdb.Error as exc:
-            raise _open_error(path, exc, read_only) from None
     try:
         yield con
     except StoreError:
@@ -54,6 +52,16 @@ def connect(
         raise _open_error(path, exc, read_only) from None
     finally:
         con.close()
+
+
+def _busy(exc: duckdb.Error) -> bool:
+    """Held by another process (a lock), or by another session of this process opened the
+    other way (read-only vs read-write): wait, it is short-lived."""
+    from plantrack.store.duckdb_file import busy_in_process
+
+    return (isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()) or busy_in_process(
+        exc
+    )
 
 
 def _open_error(path: Path, exc: Exception, read_only: bool) -> StoreError:

@@ -114,6 +114,7 @@ def copy_database(source: Store, target: Store, replace: bool = False) -> CopySu
                 dst.execute(sql.META_UPSERT, [key, value])
         version = max(int(src_meta.get("data_version", 0)), _data_version(dst)) + 1
         dst.execute(sql.META_UPSERT, ["data_version", str(version)])
+        target.engine.seal(dst)  # same-sized data can leave the batch count unchanged
         targets = target.engine.sequences(dst)
         for name, next_value in src_sequences.items():
             if name in targets and next_value > targets[name]:

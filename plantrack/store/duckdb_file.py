@@ -62,9 +62,17 @@ def damaged(path: Path, detail: str) -> DamagedDatabaseError:
     )
 
 
+def busy_in_process(exc: BaseException) -> bool:
+    """DuckDB refuses a read-only and a read-write connection to one file in one process at
+    the same time (two sessions of the dashboard server): the file is busy, not damaged."""
+    return isinstance(exc, duckdb.ConnectionException) and "different configuration" in str(exc)
+
+
 def is_damage(exc: BaseException) -> bool:
     """A DuckDB error that means the file is damaged (not a lock, not a permission)."""
     text = str(exc).lower()
+    if busy_in_process(exc):
+        return False
     return any(
         w in text
         for w in ("corrupt", "checksum", "not a valid duckdb", "serializ", "invalid", "truncat")
@@ -80,6 +88,18 @@ def table_checksum(con: duckdb.DuckDBPyConnection) -> str:
     return h.hexdigest()[:32]
 
 
+def batches_mark(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """Count and last id of ``batches`` (None before the schema exists): a cheap sign that
+    a transaction changed our tables, since every change of observations adds a batch."""
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name IN ('batches', 'meta')"
+    ).fetchall()[0][0]
+    if present < 2:
+        return None
+    return tuple(con.execute("SELECT count(*), max(id) FROM batches").fetchall()[0])
+
+
 def stamp(con: duckdb.DuckDBPyConnection) -> None:
     """Store the checksum of our tables in ``meta`` (inside the writing transaction)."""
     value = table_checksum(con)
@@ -87,14 +107,6 @@ def stamp(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO meta VALUES ('checksum', ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
         [value],
     )
-
-
-def stamp_file(path: Path, timeout: float = 8.0) -> None:
-    """Stamp the checksum after a committed write (the file stays marked as checked)."""
-    from plantrack.store.connection import connect
-
-    with written(connect(Path(path), timeout=timeout), path) as con:
-        stamp(con)
 
 
 def read_only_database(path: Path) -> StoreError:
@@ -123,6 +135,8 @@ def backup_before_migration(path: Path) -> Path | None:
             return None
         raise damaged(path, str(exc)) from None
     except duckdb.Error as exc:
+        if busy_in_process(exc):
+            return None  # open in another session of this process: not older than us
         raise damaged(path, str(exc)) from None
     current = int(row[0][0]) if row else 0
     if 0 < current < SCHEMA_VERSION:
@@ -166,6 +180,8 @@ def verify(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
             return  # another process is writing; it will be checked on the next open
         raise damaged(path, str(exc)) from None
     except duckdb.Error as exc:
+        if busy_in_process(exc):
+            return  # another session of this process has it open; checked on the next open
         raise damaged(path, str(exc)) from None
     finally:
         if own and con is not None:

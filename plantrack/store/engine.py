@@ -85,6 +85,11 @@ class Engine(ABC):
     def lock_for_migration(self, con: Session) -> None:  # noqa: B027 (most engines: no-op)
         """Serialise schema migrations of processes starting at once (PostgreSQL)."""
 
+    def seal(self, con: Session) -> None:  # noqa: B027 (most engines: no-op)
+        """Inside a write transaction, before COMMIT: record what the engine needs to check
+        the data later (DuckDB: the checksum of our tables). Called by bulk rewrites such as
+        `copy`; ordinary write transactions of the DuckDB engine seal themselves."""
+
     @abstractmethod
     def after_load(self, n_rows: int) -> None:
         """Refresh planner statistics after a committed load (PostgreSQL ANALYZE)."""

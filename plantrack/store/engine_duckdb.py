@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
+import duckdb
+
 from plantrack.store import duckdb_file
 from plantrack.store.connection import connect
 from plantrack.store.engine import Engine, Session
@@ -71,10 +73,16 @@ class DuckDBEngine(Engine):
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """One transaction; if it added a batch (every change of observations does), the
+        checksum of our tables is stamped in it too, so data and checksum commit together."""
         with self.connect() as con:
+            raw = cast(duckdb.DuckDBPyConnection, con)
             con.execute("BEGIN TRANSACTION")
             try:
+                before = duckdb_file.batches_mark(raw)
                 yield con
+                if duckdb_file.batches_mark(raw) != before:
+                    duckdb_file.stamp(raw)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -83,9 +91,11 @@ class DuckDBEngine(Engine):
     def lock_for_batch(self, con: Session) -> None:
         """Nothing to do: a DuckDB file has one writing connection at a time."""
 
+    def seal(self, con: Session) -> None:
+        duckdb_file.stamp(cast(duckdb.DuckDBPyConnection, con))
+
     def after_load(self, n_rows: int) -> None:
-        """Stamp the checksum of our tables in ``meta`` (checked before the next write)."""
-        duckdb_file.stamp_file(self._path, self.lock_timeout)
+        """Nothing to do: the load's own transaction stamped the checksum."""
 
     def tables(self, con: Session) -> list[str]:
         rows = con.execute(

@@ -102,12 +102,12 @@ def rollback_file_batch(
 ) -> LoadSummary | None:
     """Undo a task progress file (``FILE_SOURCES``): its rows are withdrawn (every read skips
     them) by a new, empty rollback batch. None when ``batch_id`` is not such a batch."""
-    with store.connect(read_only=True) as con:
-        row = first_row(con, "SELECT source FROM batches WHERE id = ?", [batch_id])
-    if row is None or row[0] not in FILE_SOURCES:
-        return None
-    table = "task_updates" if row[0] == "task-load" else "plan_task_progress"
     with store.guarded(actor, Action.ROLLBACK, f"批次#{batch_id}", reason) as con:
+        # the check and the write in one transaction (no read-only look first)
+        row = first_row(con, "SELECT source FROM batches WHERE id = ?", [batch_id])
+        if row is None or row[0] not in FILE_SOURCES:
+            return None
+        table = "task_updates" if row[0] == "task-load" else "plan_task_progress"
         user = str(auth_sql.authorize(con, actor, Action.ROLLBACK)["name"])
         (status,) = first_row(con, sql.BATCH_STATUS, [batch_id])  # type: ignore[misc]
         if status == "rolled_back":
