@@ -20,27 +20,14 @@ from plantrack.ingest.report import Problem
 from plantrack.store.plan_progress import current_progress
 from plantrack.store.task_updates import count_updates
 from plantrack.tasks.board import board_items, task_table
-from plantrack.tasks.bulk import UnreadableError, load_bulk, template_bytes
+from plantrack.tasks.bulk import UnreadableError, load_bulk
 from plantrack.tasks.plan_bulk import load_plan_bulk
 from plantrack.tasks.plan_bulk import template_bytes as plan_template
 from plantrack.workspace import Workspace
 from tests.conftest import PASSWORD, ROOT, act_as
+from tests.test_tasks_updates import _filled  # the filled task template, shared
 
 TODAY = date(2023, 12, 31)
-
-
-def _filled(ws: Workspace, rows: dict[str, tuple]) -> bytes:
-    wb = load_workbook(io.BytesIO(template_bytes(ws)))
-    sheet = wb["任务进展"]
-    where = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-    for task_id, values in rows.items():
-        r = where.get(task_id) or sheet.max_row + 1
-        sheet.cell(r, 1, task_id)
-        for col, value in zip(range(5, 9), values, strict=False):
-            sheet.cell(r, col, value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
