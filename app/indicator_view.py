@@ -3,6 +3,7 @@ definition. Shareable: ``/indicator?id=<indicator id>&area=<code>&as_of=<date>``
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import partial
 
@@ -306,45 +307,97 @@ def downloads(ws: Workspace, ind: Indicator, version: int) -> None:
 
 
 def definition_table(ws: Workspace, ind: Indicator, row: dict | None = None) -> pd.DataFrame:
-    """The registry's definition; a baseline the plan does not state is taken from the data
-    (the assessment ``row``) and marked as such."""
+    """The registry's definition in the reader's language: Chinese labels and values in
+    Chinese (no code, no English name), the English forms in English; the code is a caption
+    under the table (:func:`definition`). A baseline the plan does not state is taken from
+    the data (the assessment ``row``) and marked as such."""
+    en = lang() == "en"
     plan = ws.plans[ind.plan]
+    unit = c.unit_text(ind.unit)
     baseline = "—"
     measured = _value((row or {}).get("baseline_value"))
     if ind.baseline:
-        baseline = (
-            f"{fmt_number(ind.baseline.value, ind.precision, ind.unit)}（{ind.baseline.period}）"
-        )
+        value = fmt_number(ind.baseline.value, ind.precision, unit)
+        baseline = f"{value} ({ind.baseline.period})" if en else f"{value}（{ind.baseline.period}）"
     elif measured is not None:
         baseline = t(
             "def.baseline.measured",
-            value=fmt_number(measured, ind.precision, ind.unit),
+            value=fmt_number(measured, ind.precision, unit),
             period=(row or {}).get("baseline_period") or "—",
         )
+    plan_text = c.plan_full_name(ws, plan.id)
+    if plan.doc_no and not en:
+        plan_text += f"（{plan.doc_no}）"
     rows = [
-        ("def.id", ind.id),
-        ("def.name", f"{ind.name} / {ind.name_en}"),
-        ("def.plan", f"{c.plan_full_name(ws, plan.id)}（{plan.doc_no}）"),
+        ("def.name", name(ind)),
+        ("def.plan", plan_text),
         ("def.kind", t("kind." + ind.kind)),
-        ("def.unit", c.unit_text(ind.unit)),
+        ("def.unit", unit),
         ("def.direction", t("direction." + ind.direction)),
         ("def.attribute", t("attr." + ind.attribute) if ind.attribute else "—"),
-        ("def.target", ind.target.text if ind.target else "—"),
+        ("def.target", _target_text(ws, ind)),
         ("def.baseline", baseline),
         ("def.deadline", ind.deadline.isoformat() if ind.deadline else "—"),
         ("def.lead", _join(ws, ind.lead)),
         ("def.participating", _join(ws, ind.participating)),
-        ("def.formula", ind.formula or "—"),
-        ("def.rollup", t("rollup." + ind.rollup.method)),
+        ("def.formula", _formula_text(ws, ind.formula) if ind.formula else "—"),
+        ("def.rollup", _rollup_text(ws, ind)),
         ("def.measure", t("measure." + ind.measure)),
         ("def.frequency", t("frequency." + ind.frequency)),
         ("def.section", ind.section or "—"),
-        ("def.clause", f"“{ind.clause}”"),
+        ("def.clause", quote(ind.clause)),
         ("def.description", ind.description or "—"),
     ]
     return pd.DataFrame(
         {t("def.item"): [t(k) for k, _ in rows], t("def.content"): [v for _, v in rows]}
     )
+
+
+def quote(text: str) -> str:
+    """“text”, quotes inside it nested as ‘’ (GB/T 15834)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+IDS = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")
+
+
+def _ind_name(ws: Workspace, ind_id: str) -> str:
+    other = ws.indicators.get(ind_id)
+    return name(other) if other is not None else ind_id
+
+
+def _formula_text(ws: Workspace, formula: str) -> str:
+    """``a.x / b.y * 10000`` → ``体育场地面积 ÷ 常住人口 × 10000`` (names, not ids)."""
+    named = IDS.sub(lambda m: _ind_name(ws, m.group(0)), formula)
+    return named.replace("*", "×").replace("/", "÷")
+
+
+def _rollup_text(ws: Workspace, ind: Indicator) -> str:
+    text = t("rollup." + ind.rollup.method)
+    if ind.rollup.method == "weighted_mean" and ind.rollup.weight:
+        text += t("def.rollup.weight", weight=_ind_name(ws, ind.rollup.weight))
+    return text
+
+
+def _target_text(ws: Workspace, ind: Indicator) -> str:
+    """The plan's own words in Chinese; in English a form built from the target's parts
+    (the words where there is nothing to build from)."""
+    tg = ind.target
+    if tg is None:
+        return "—"
+    if lang() != "en":
+        return tg.text or "—"
+    sign = {">=": "at least ", "<=": "at most ", "==": ""}[tg.comparator]
+    when = "every year" if tg.each_year else f"by {tg.period}"
+    if tg.value is not None:
+        what = fmt_number(tg.value, ind.precision, c.unit_text(ind.unit))
+    elif tg.change_pct is not None:
+        what = f"{tg.change_pct:+g}% from the base"
+    elif tg.reference:
+        what = _ind_name(ws, tg.reference)
+    else:
+        return tg.text or "—"
+    return f"{sign}{what} {when}"
 
 
 def _join(ws: Workspace, names: list[str]) -> str:
@@ -355,3 +408,4 @@ def definition(ws: Workspace, ind: Indicator, row: dict | None = None) -> None:
     st.markdown(f"> {ind.clause}")
     st.caption(t("def.clause.source", plan=ws.plans[ind.plan].name, section=ind.section or "—"))
     st.table(definition_table(ws, ind, row).set_index(t("def.item")))
+    st.caption(t("def.code", code=ind.id))

@@ -213,7 +213,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # definition
     "def.item": ("项目", "Item"),
     "def.content": ("内容", "Content"),
-    "def.id": ("指标代码", "Indicator id"),
+    "def.id": ("指标编码", "Indicator code"),
+    "def.code": ("编码：`{code}`", "Code: `{code}`"),
+    "def.rollup.weight": ("（权重：{weight}）", " (weighted by {weight})"),
     "def.name": ("指标名称", "Name"),
     "def.plan": ("所属规划", "Plan"),
     "def.kind": ("类型", "Kind"),
