@@ -13,6 +13,8 @@ from app.bulk_view import BulkBlock, bulk_block
 from app.i18n import t
 from app.text import md_escape, md_escape_all, md_list
 from plantrack.store import StoreError
+from plantrack.store.plan_progress import progress_history
+from plantrack.tasks.history import withdrawn_marks
 from plantrack.tasks.plan_bulk import load_plan_bulk, template_bytes
 from plantrack.tasks.plan_tasks import (
     DEGREES,
@@ -111,8 +113,14 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
         )
         evidence = st.text_input(t("ptasks.form.evidence"), key="ptasks_evidence")
         submitted = st.form_submit_button(t("ptasks.form.submit"), type="primary")
-    if not submitted:
-        return
+    if submitted:
+        _save(ws, task_id, year, degree, progress, evidence, dept)
+    history(ws, task_id)
+
+
+def _save(
+    ws: Workspace, task_id: str, year: int, degree: str, progress: str, evidence: str, dept: str
+) -> None:
     row = {
         "task_id": task_id,
         "year": year,
@@ -135,6 +143,33 @@ def form(ws: Workspace, part: pd.DataFrame) -> None:
         return
     cache.clear()
     st.success(t("ptasks.form.saved", **md_escape_all(task=task_id, year=year, degree=degree)))
+
+
+def history(ws: Workspace, task_id: str) -> None:
+    """A key task's records, newest first; those of a rolled-back file marked 已撤回."""
+    st.markdown(f"**{t('ptasks.history')}**")
+    hist = progress_history(ws.store, task_id)
+    if hist.empty:
+        st.caption(t("ptasks.history.none"))
+        return
+    view = hist.iloc[::-1]
+    recorded = pd.to_datetime(view["recorded_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("ptasks.col.year"): view["year"].astype(str).to_numpy(),
+                t("ptasks.col.degree"): (view["degree"] + withdrawn_marks(view)).to_numpy(),
+                t("ptasks.col.progress"): view["progress"].fillna("").to_numpy(),
+                t("ptasks.form.dept"): view["department"].fillna("—").to_numpy(),
+                t("ptasks.form.user"): view["user_name"].fillna("—").to_numpy(),
+                t("ptasks.hist.recorded"): recorded.fillna("—").to_numpy(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        key="ptasks_history",
+    )
 
 
 BULK = BulkBlock(

@@ -21,6 +21,7 @@ from plantrack.store import StoreError
 from plantrack.store.task_updates import task_history
 from plantrack.tasks import board as tb
 from plantrack.tasks.bulk import load_bulk, template_bytes
+from plantrack.tasks.history import withdrawn_marks
 from plantrack.tasks.updates import (
     EVIDENCE_SUFFIXES,
     NOTE_MAX,
@@ -302,7 +303,9 @@ def _history(ws: Workspace, task: str) -> None:
         pd.DataFrame(
             {
                 t("tasks.hist.date"): view["status_date"].map(_date).to_numpy(),
-                t("tasks.hist.status"): view["status"].fillna("—").to_numpy(),
+                t("tasks.hist.status"): (
+                    view["status"].fillna("—") + withdrawn_marks(view)
+                ).to_numpy(),
                 t("tasks.hist.note"): view["note"].fillna("").to_numpy(),
                 t("tasks.hist.evidence"): view["evidence"].map(_evidence_text).to_numpy(),
                 t("tasks.hist.user"): view["user_name"].fillna("—").to_numpy(),

@@ -24,6 +24,7 @@ from plantrack.ingest.read import first_headers
 from plantrack.ingest.report import LEVEL_NAMES
 from plantrack.periods import parse_period
 from plantrack.store import StoreError
+from plantrack.store.task_updates import Withdrawal
 from plantrack.templates import build_template, default_period, departments, editor_csv
 from plantrack.workspace import Workspace
 
@@ -368,8 +369,12 @@ def batches(ws: Workspace, user: Actor) -> None:
             st.error(md_escape(exc))
             return
         cache.clear()
+        done = f"upload.rollback.done.{s.source}" if isinstance(s, Withdrawal) else ""
         st.session_state["upload.rollback.flash"] = t(
-            "upload.rollback.done", batch=batch, new=s.batch_id, n=s.stored
+            done if done in STRINGS else "upload.rollback.done",
+            batch=batch,
+            new=s.batch_id,
+            n=s.stored,
         )
         st.session_state.pop("upload.rollback.batch", None)
         st.rerun()

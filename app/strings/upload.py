@@ -80,6 +80,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.batch.source.cli": ("命令行", "Command line"),
     "upload.batch.source.demo": ("示例数据", "Demo data"),
     "upload.batch.source.rollback": ("回滚", "Rollback"),
+    "upload.batch.source.task-load": ("任务进展文件", "Task progress file"),
+    "upload.batch.source.plan-task-load": ("主要任务进展文件", "Key-task progress file"),
     "upload.batch.file": ("文件", "File"),
     "upload.batch.rows": ("行数", "Rows"),
     "upload.batch.new": ("新增", "New"),
@@ -91,6 +93,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.rollback.done": (
         "已回滚批次 #{batch}：新批次 #{new} 恢复了 {n} 个数值。",
         "Rolled back batch #{batch}: batch #{new} restored {n} values.",
+    ),
+    "upload.rollback.done.task-load": (
+        "已回滚批次 #{batch}：新批次 #{new} 撤回了 {n} 条任务进展（不再计入任务状态，"
+        "记录仍可在进展记录中查看）。",
+        "Rolled back batch #{batch}: batch #{new} withdrew {n} task progress records "
+        "(no longer counted; still listed in the history).",
+    ),
+    "upload.rollback.done.plan-task-load": (
+        "已回滚批次 #{batch}：新批次 #{new} 撤回了 {n} 条规划主要任务进展（不再计入任务状态，"
+        "记录仍可在进展记录中查看）。",
+        "Rolled back batch #{batch}: batch #{new} withdrew {n} key-task progress records "
+        "(no longer counted; still listed in the history).",
     ),
     "upload.rollback.need": (
         "请填写填报人和回滚原因。",

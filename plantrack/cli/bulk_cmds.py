@@ -13,6 +13,7 @@ import pandas as pd
 
 from plantrack.cli.auth_cmds import acting
 from plantrack.cli.common import CliError, print_json, workspace
+from plantrack.tasks.history import withdrawn_marks
 from plantrack.tasks.intake import BulkResult, UnreadableError
 from plantrack.workspace import Workspace
 
@@ -57,13 +58,14 @@ def load_file(args: argparse.Namespace, loader: Loader, what: str) -> int:
 
 def print_history(df: pd.DataFrame, as_json: bool, line: Callable[[Any], str]) -> int:
     """A task's records (task-history, plan-task-history): JSON, or one line each."""
+    marks = withdrawn_marks(df)
     if as_json:
-        print_json(df.to_dict(orient="records"))
+        print_json(df.assign(withdrawn=marks != "").to_dict(orient="records"))
         return 0
     if df.empty:
         print("还没有进展记录。")
-    for r in df.itertuples():
-        print(line(r))
+    for r, mark in zip(df.itertuples(), marks, strict=True):
+        print(line(r) + mark)
     return 0
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from plantrack.cli.auth_cmds import acting, add_user_args
 from plantrack.cli.common import CliError, new_workspace, print_json, workspace
+from plantrack.store.store import LoadSummary
+from plantrack.store.task_updates import Withdrawal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,8 +87,22 @@ def rollback(args: argparse.Namespace) -> int:
     ws = workspace(args, create=True)
     with acting(args, ws) as actor:
         s = ws.store.rollback(args.batch, actor=actor, reason=args.reason, scope=ws.scope)
-    print(f"已回滚批次 {args.batch}：新批次 #{s.batch_id} 恢复了 {s.stored} 个数值。")
+    print(rollback_done(args.batch, s))
     return 0
+
+
+WITHDRAWN = {"task-load": "条任务进展", "plan-task-load": "条规划主要任务进展"}
+
+
+def rollback_done(batch: int, s: LoadSummary) -> str:
+    """What a rollback did: values restored (observations) or progress rows withdrawn."""
+    if isinstance(s, Withdrawal):
+        what = WITHDRAWN.get(s.source, "条进展")
+        return (
+            f"已回滚批次 {batch}：新批次 #{s.batch_id} 撤回了 {s.withdrawn} {what}"
+            "（不再计入任务状态，记录仍可在进展记录中查看）。"
+        )
+    return f"已回滚批次 {batch}：新批次 #{s.batch_id} 恢复了 {s.stored} 个数值。"
 
 
 def _db_path(args: argparse.Namespace) -> Path:

@@ -124,6 +124,12 @@ CATALOGUE: list[tuple[str, Replacement]] = [
      r"Database \1 is in use by another program (waited \2 s). Try again shortly."),
     (r"批次 (\d+) 不存在。.+", r"Batch \1 does not exist. `python -m plantrack batches` lists them."),
     (r"批次 (\d+) 已经回滚过。", r"Batch \1 was already rolled back."),
+    (r"^已回滚批次 (\d+)：新批次 #(\d+) 恢复了 (\d+) 个数值。$",
+     r"Rolled back batch \1: batch #\2 restored \3 values."),
+    (r"^已回滚批次 (\d+)：新批次 #(\d+) 撤回了 (\d+) 条(规划主要)?任务进展（.+）。$",
+     lambda m: f"Rolled back batch {m[1]}: batch #{m[2]} withdrew {m[3]} "
+     f"{'key-task' if m[4] else 'task'} progress records (no longer counted; "
+     "still listed in the history)."),
     (r"^数据库 (.+) 已有数据；示例数据只写入空数据库。$",
      r"Database \1 already has data; the demo is written only into an empty one."),
     (r"^还没有任何批次。$", "No batches yet."),

@@ -11,7 +11,7 @@ import pandas as pd
 from plantrack.auth.roles import Action
 from plantrack.departments import normalise
 from plantrack.store import auth_sql
-from plantrack.store.sql import NOT_WITHDRAWN
+from plantrack.store.sql import NOT_WITHDRAWN, WITHDRAWN_BY
 from plantrack.store.store import Store
 from plantrack.store.task_updates import FileBatch, open_batch
 
@@ -102,8 +102,10 @@ def current_progress(store: Store, recorded_before: datetime | None = None) -> p
 
 
 def progress_history(store: Store, task_id: str) -> pd.DataFrame:
+    """Every record of a key task, by year; ``withdrawn_by`` as in ``task_history``."""
     with store.connect(read_only=True) as con:
         return con.execute(
-            "SELECT * FROM plan_task_progress WHERE task_id = ? ORDER BY year, recorded_at",
+            "SELECT u.*, " + WITHDRAWN_BY + " FROM plan_task_progress AS u"
+            " WHERE u.task_id = ? ORDER BY u.year, u.recorded_at",
             [task_id],
         ).df()

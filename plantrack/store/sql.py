@@ -186,5 +186,11 @@ LATEST_TASK_UPDATES = (
     WHERE rn = 1
     ORDER BY task_id"""
 )
-TASK_HISTORY = "SELECT * FROM task_updates WHERE task_id = ? ORDER BY status_date, recorded_at"
+# a row of a rolled-back file names the rollback batch that withdrew it (withdrawn_by)
+WITHDRAWN_BY = """(SELECT max(r.id) FROM batches AS b JOIN batches AS r ON r.rollback_of = b.id
+    WHERE b.id = u.batch_id AND b.status = 'rolled_back') AS withdrawn_by"""
+TASK_HISTORY = (
+    "SELECT u.*, " + WITHDRAWN_BY + " FROM task_updates AS u WHERE u.task_id = ?"
+    " ORDER BY u.status_date, u.recorded_at"
+)
 COUNT_TASK_UPDATES = "SELECT count(*) FROM task_updates"

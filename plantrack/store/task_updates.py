@@ -24,6 +24,18 @@ FILE_SOURCES = ("task-load", "plan-task-load")  # batches.source of task progres
 
 
 @dataclass(frozen=True)
+class Withdrawal(LoadSummary):
+    """The rollback of a progress file: ``stored`` rows of ``source`` (a ``FILE_SOURCES``
+    entry) withdrawn — not values restored, as a rollback of observations does."""
+
+    source: str = "task-load"
+
+    @property
+    def withdrawn(self) -> int:
+        return self.new
+
+
+@dataclass(frozen=True)
 class FileBatch:
     """A progress file stored as one batch (like an upload): its source, name and sha256."""
 
@@ -99,7 +111,7 @@ def record_updates(
 
 def rollback_file_batch(
     store: Store, batch_id: int, *, actor: Actor, reason: str
-) -> LoadSummary | None:
+) -> Withdrawal | None:
     """Undo a task progress file (``FILE_SOURCES``): its rows are withdrawn (every read skips
     them) by a new, empty rollback batch. None when ``batch_id`` is not such a batch."""
     with store.guarded(actor, Action.ROLLBACK, f"批次#{batch_id}", reason) as con:
@@ -125,7 +137,7 @@ def rollback_file_batch(
             before={"batch": batch_id, "status": "loaded"},
             after={"batch": int(new_id), "withdrawn": int(n), "table": table},
         )  # fmt: skip
-    return LoadSummary(int(new_id), int(n), 0, 0)
+    return Withdrawal(int(new_id), int(n), 0, 0, source=str(row[0]))
 
 
 def latest_updates(
@@ -138,6 +150,8 @@ def latest_updates(
 
 
 def task_history(store: Store, task_id: str) -> pd.DataFrame:
+    """Every update of a task, oldest first; ``withdrawn_by`` is the rollback batch that
+    withdrew it (its file was rolled back), else missing."""
     with store.connect(read_only=True) as con:
         return con.execute(sql.TASK_HISTORY, [task_id]).df()
 
