@@ -50,7 +50,9 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
     assert actor is not None
     with st.sidebar:
         st.caption(t("auth.user", **md_escape_all(name=actor.label, role=actor.role)))
-        if st.button(t("auth.logout"), key="auth.logout"):
+        if session.from_cookie(actor):
+            login_view.logout_form(actor)
+        elif st.button(t("auth.logout"), key="auth.logout"):
             session.end(ws)
             st.rerun()
         sidebar_links(actor.role)

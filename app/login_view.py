@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from html import escape
+from urllib.parse import quote, urlsplit
+
 import pandas as pd
 import streamlit as st
 
 from app import session
 from app.i18n import t
 from app.text import md_escape
+from plantrack.auth.actor import Actor
 from plantrack.store import StoreError
 from plantrack.workspace import Workspace
 
@@ -24,6 +28,9 @@ def form(ws: Workspace) -> None:
     from plantrack.auth import accounts
 
     st.subheader(t("auth.login.title"))
+    if session.cookie_mode():
+        signin_link()
+        return
     st.caption(t("auth.login.prompt"))
     if oidc_configured():
         _oidc(ws)
@@ -49,6 +56,38 @@ def form(ws: Workspace) -> None:
         pass
     if ws.is_demo:
         demo_accounts()
+
+
+def signin_link() -> None:
+    """Served by serve.py: logging in is the plain HTTP form at /signin (HttpOnly cookie)."""
+    from app.asgi import SIGNIN, safe_next
+
+    here = "/"
+    try:
+        url = urlsplit(str(st.context.url or ""))
+        here = safe_next(url.path + (f"?{url.query}" if url.query else ""))
+    except (AttributeError, RuntimeError, ValueError):
+        pass
+    expired = session.cookie_token() is not None
+    st.info(t("auth.login.expired") if expired else t("auth.login.needed"))
+    href = escape(f"{SIGNIN}?next={quote(here)}")
+    st.html(
+        f'<p><a href="{href}" target="_self" id="plantrack-signin">{t("auth.login.go_page")}</a></p>'
+    )
+
+
+def logout_form(actor: Actor) -> None:
+    """A real HTML form posting to /signout (deletes the session row, clears the cookie);
+    its form token is derived from the session token, which another site cannot know."""
+    from app.asgi import SIGNOUT, logout_token
+
+    token = escape(logout_token(actor.token or ""))
+    st.html(
+        f'<form method="post" action="{SIGNOUT}" id="plantrack-signout">'
+        f'<input type="hidden" name="csrf" value="{token}">'
+        f'<button type="submit" class="plantrack-signout">{escape(t("auth.logout"))}</button>'
+        "</form>"
+    )
 
 
 def demo_accounts() -> None:

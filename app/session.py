@@ -1,20 +1,18 @@
 """The logged-in user of this browser session, checked against the database on every run.
 
-Only the session token is kept in ``st.session_state`` (never a user object): each run
-resolves it with :func:`plantrack.auth.accounts.resolve`, so an expired, logged-out or
-disabled session stops at once, and anything else put in session state grants nothing.
+Two ways to hold the session token, both only a handle that each run resolves with
+:func:`plantrack.auth.accounts.resolve` (expired, logged-out or disabled: stops at once):
 
-Why no cookie: a Streamlit 1.67 script cannot set one. ``st.context.cookies`` is
-read-only; components run in a sandboxed iframe (a cookie set from JavaScript can never be
-HttpOnly); ``st.login``'s own cookie only carries the identity provider's claims. Streamlit
-1.53+ has an experimental ASGI app (``streamlit.starlette.App``) whose middleware or custom
-routes can set cookies on HTTP responses — but not from the running script over the
-websocket, where our login happens. An HttpOnly, SameSite=Strict cookie would therefore need
-a separate HTTP login route served by that app (run under uvicorn instead of ``streamlit
-run``) or a reverse proxy doing the login — not done here. So the token lives only in the
-server-side session state: reloading the tab starts a new Streamlit session and asks to log
-in again (with OIDC, ``st.login``'s cookie makes that one click). Nothing secret reaches the
-browser's storage.
+- ``streamlit run serve.py`` (the default in README): the HttpOnly, SameSite=Strict cookie
+  ``plantrack_session`` set by the HTTP login of :mod:`app.asgi`, read here from
+  ``st.context.cookies`` (the websocket's handshake). No script in the page can read it; a
+  reload keeps the session; logging out is a POST to /signout that deletes the session row
+  and clears the cookie.
+- ``streamlit run dashboard.py`` (and AppTest): the in-app login form keeps the token in
+  ``st.session_state`` — a Streamlit script cannot set a cookie, so a reload asks to log in
+  again. ``st.login`` (OIDC) works in this mode only.
+
+Nothing else put in session state (a user object, a role) grants anything.
 """
 
 from __future__ import annotations
@@ -36,8 +34,34 @@ def resolve(ws: Workspace) -> Actor | None:
     actor = resolve_token(ws.store, token if isinstance(token, str) else None)
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
+        cookie = cookie_token()
+        actor = resolve_token(ws.store, cookie) if cookie else None
     st.session_state[_ACTOR_KEY] = actor  # overwritten on every run by bootstrap()
     return actor
+
+
+def cookie_token() -> str | None:
+    """The token of the HttpOnly session cookie, when served by serve.py."""
+    from app.asgi import COOKIE, ENABLED
+
+    if not ENABLED:
+        return None
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except (AttributeError, RuntimeError):
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def cookie_mode() -> bool:
+    """Logging in and out goes through /signin and /signout (serve.py)."""
+    from app.asgi import ENABLED
+
+    return ENABLED
+
+
+def from_cookie(actor: Actor | None) -> bool:
+    return actor is not None and actor.token is not None and actor.token == cookie_token()
 
 
 def current() -> Actor | None:

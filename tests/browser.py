@@ -53,9 +53,12 @@ def serve(
     timeout: float = 30.0,
     port: int | None = None,
     extra: Sequence[str] = (),
+    entry: str = "dashboard.py",
 ) -> Iterator[Served]:
-    """``streamlit run dashboard.py`` on a free local port (or ``port``) until healthy, with
-    ``extra`` command-line options (e.g. ``--secrets.files PATH``); yields URL and pid."""
+    """``streamlit run ENTRY`` on a free local port (or ``port``) until healthy, with
+    ``extra`` command-line options (e.g. ``--secrets.files PATH``); yields URL and pid.
+    ``entry``: ``dashboard.py`` (in-app login, token in session state) or ``serve.py`` (the
+    HTTP login at /signin with the HttpOnly session cookie, app/asgi.py)."""
     port = port or free_port()
     env = {**os.environ, "PLANTRACK_DB": str(db), "PLANTRACK_UPLOADS": str(db.parent / "uploads")}
     if config is not None:
@@ -66,7 +69,7 @@ def serve(
             "-m",
             "streamlit",
             "run",
-            "dashboard.py",
+            entry,
             "--server.port",
             str(port),
             "--server.address",
@@ -141,16 +144,31 @@ def browser_page() -> Iterator:
 DEMO_ADMIN = ("admin", "demo-admin-1")
 # the login form's password box (the admin page has password boxes of its own)
 LOGIN_PASSWORD = "input[type='password'][aria-label='密码']"
+# serve.py's plain HTML login page (/signin)
+SIGNIN_FORM = "form#plantrack-login"
 
 
 def log_in(
     page, name: str = DEMO_ADMIN[0], password: str = DEMO_ADMIN[1], timeout_ms: int = 30_000
 ):
-    """Fill the login form the page shows. The session token lives only in the server's
-    session state (no cookie, see app/session.py), so every full page load starts logged
-    out; after login the same page is drawn."""
+    """Log in on whatever the page shows. Under ``dashboard.py`` the session token lives only
+    in the server's session state, so every full page load shows the in-app form; under
+    ``serve.py`` a page without the cookie is the HTML form at /signin, which sets the
+    HttpOnly cookie and goes back — and with the cookie (same browser context) a page opens
+    logged in, so there is nothing to fill. Returns when the app page is drawn."""
+    page.wait_for_selector(f"{SIGNIN_FORM}, [data-testid='stApp']", timeout=timeout_ms)
+    if page.locator(SIGNIN_FORM).count():
+        page.fill("#name", name)
+        page.fill("#password", password)
+        with page.expect_navigation(timeout=timeout_ms):
+            page.press("#password", "Enter")
+        if page.locator(SIGNIN_FORM).count():
+            raise AssertionError(f"login refused: {page.locator('[role=alert]').inner_text()}")
+        wait_until_drawn(page, timeout_ms)
+        return
     wait_until_drawn(page, timeout_ms)
-    page.wait_for_selector(LOGIN_PASSWORD, timeout=timeout_ms)
+    if page.locator(LOGIN_PASSWORD).count() == 0:
+        return  # already logged in (the session cookie)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_label("密码", exact=True).press("Enter")  # submits the login form

@@ -14,6 +14,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "统一身份认证已确认您的身份，但该身份尚未在 PlanTrack 开通或已停用，请联系管理员。",
         "The identity provider knows you, but this identity has no active PlanTrack account.",
     ),
+    "auth.login.needed": (
+        "请先登录。本系统的每一次修改都记录操作人。",
+        "Please log in. Every change is recorded with who made it.",
+    ),
+    "auth.login.expired": (
+        "登录已失效（已退出、超时或账号已停用），请重新登录。",
+        "Your session has ended (logged out, timed out or account disabled). Please log in again.",
+    ),
+    "auth.login.go_page": ("前往登录页", "Go to the login page"),
     "auth.login.empty": ("请填写用户名和密码。", "Enter a user name and a password."),
     "auth.login.no_accounts": (
         "这个数据库还没有任何账号。请在服务器上运行 `python -m plantrack create-admin 用户名` 创建第一个管理员。",
