@@ -53,12 +53,14 @@ def serve(
     timeout: float = 30.0,
     port: int | None = None,
     extra: Sequence[str] = (),
-    entry: str = "dashboard.py",
+    entry: str | None = None,
 ) -> Iterator[Served]:
     """``streamlit run ENTRY`` on a free local port (or ``port``) until healthy, with
     ``extra`` command-line options (e.g. ``--secrets.files PATH``); yields URL and pid.
     ``entry``: ``dashboard.py`` (in-app login, token in session state) or ``serve.py`` (the
-    HTTP login at /signin with the HttpOnly session cookie, app/asgi.py)."""
+    HTTP login at /signin with the HttpOnly session cookie, app/asgi.py); default: the
+    ``PLANTRACK_TEST_ENTRY`` environment variable, else ``dashboard.py``."""
+    entry = entry or os.environ.get("PLANTRACK_TEST_ENTRY") or "dashboard.py"
     port = port or free_port()
     env = {**os.environ, "PLANTRACK_DB": str(db), "PLANTRACK_UPLOADS": str(db.parent / "uploads")}
     if config is not None:

@@ -27,20 +27,26 @@ def audit(ws: Workspace) -> list[dict]:
         return auth_sql.audit_rows(con)
 
 
-def indicator_of(ws: Workspace, dept: str) -> str:
+def indicator_of(ws: Workspace, dept: str, sole: bool = False) -> str:
+    """An uploadable indicator ``dept`` leads (``sole``: as its only lead department)."""
     return next(
         i.id
         for i in ws.registry.indicators
-        if i.uploadable and dept in i.lead and i.kind != "milestone"
+        if i.uploadable
+        and dept in i.lead
+        and i.kind != "milestone"
+        and (not sole or i.lead == [dept])
     )
 
 
-def figures(ws: Workspace, dept: str = OWN, period: str = "2023Q4", value: float = 1.0):
+def figures(
+    ws: Workspace, dept: str = OWN, period: str = "2023Q4", value: float = 1.0, sole: bool = False
+):
     from plantrack.periods import parse_period
 
     return pd.DataFrame(
         {
-            "indicator": [indicator_of(ws, dept)],
+            "indicator": [indicator_of(ws, dept, sole)],
             "area": [ws.district],
             "period": [period],
             "period_end": [parse_period(period).end],
@@ -247,18 +253,22 @@ def test_audit_chain_detects_deleted_rows(empty_ws: Workspace) -> None:
 
 
 def test_current_can_read_approved_figures_only(empty_ws: Workspace) -> None:
+    """An indicator led by OWN alone (with two lead departments both must approve: see
+    tests/test_auth_overview.py)."""
     ws = empty_ws
     admin, stat = act_as(ws), act_as(ws, STATISTICIAN, [OWN])
-    ws.store.load(figures(ws, value=1.0), actor=stat, source="t", scope=ws.scope)
+    ws.store.load(figures(ws, sole=True, value=1.0), actor=stat, source="t", scope=ws.scope)
     assert ws.store.current(approved_only=ws.scope).empty  # nothing approved yet
     approval.change(ws.store, stat, Action.SUBMIT, OWN, "2023Q4")
     approval.change(ws.store, admin, Action.APPROVE, OWN, "2023Q4")
     approval.change(ws.store, admin, Action.REOPEN, OWN, "2023Q4", reason="更正")
-    ws.store.load(figures(ws, value=5.0), actor=stat, source="t", scope=ws.scope)
+    ws.store.load(figures(ws, sole=True, value=5.0), actor=stat, source="t", scope=ws.scope)
     assert ws.store.current(approved_only=ws.scope).empty  # reopened: not approved now
     approval.change(ws.store, stat, Action.SUBMIT, OWN, "2023Q4")
     approval.change(ws.store, admin, Action.APPROVE, OWN, "2023Q4")
-    ws.store.load(figures(ws, period="2024Q1", value=9.0), actor=stat, source="t", scope=ws.scope)
+    ws.store.load(
+        figures(ws, period="2024Q1", value=9.0, sole=True), actor=stat, source="t", scope=ws.scope
+    )
     approved = ws.store.current(approved_only=ws.scope)
     assert approved["value"].tolist() == [5.0] and approved["period"].tolist() == ["2023Q4"]
     assert sorted(ws.store.current()["value"].tolist()) == [5.0, 9.0]

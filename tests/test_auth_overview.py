@@ -55,3 +55,35 @@ def test_overview_toggle_shows_approved_figures_only(app_env: Path) -> None:
     assert latest_cell(at) == "77.7%（2023）"
     at.toggle(key="ov_approved").set_value(False).run()
     assert latest_cell(at) == "77.7%（2023）"
+
+
+def test_approved_only_needs_every_lead_department_of_the_indicator(demo_copy) -> None:
+    """IND is led by 区委组织部 and 区残联: 区残联 approving 2023 alone does not make its 2023
+    figure approved (it counted as approved when any one lead department had approved)."""
+    ws = demo_copy
+    admin = accounts.login(ws.store, "admin", "demo-admin-1")
+    figure = pd.DataFrame(
+        {"indicator": [IND], "area": [ws.district], "period": ["2023"],
+         "period_end": [date(2023, 12, 31)], "value": [77.7], "note": [None]}
+    )  # fmt: skip
+    ws.store.load(figure, actor=admin, source="t", scope=ws.scope)
+
+    def approved_2023() -> list[float]:
+        obs = ws.store.current(approved_only=ws.scope)
+        rows = obs[(obs["indicator"] == IND) & (obs["period"] == "2023")]
+        return [float(v) for v in rows["value"]]
+
+    assert approved_2023() == []
+    approval.change(ws.store, admin, Action.SUBMIT, "区残联", "2023")
+    approval.change(ws.store, admin, Action.APPROVE, "区残联", "2023")
+    assert approved_2023() == []  # 区委组织部 has not approved its 2023
+    # an indicator led by 区残联 alone is approved by 区残联's approval
+    only = [
+        i.id for i in ws.registry.indicators if list(ws.scope.leads.get(i.id, [])) == ["区残联"]
+    ]
+    assert only
+    obs = ws.store.current(approved_only=ws.scope)
+    assert set(obs[obs["period"] == "2023"]["indicator"]) <= set(only)
+    approval.change(ws.store, admin, Action.SUBMIT, "区委组织部", "2023")
+    approval.change(ws.store, admin, Action.APPROVE, "区委组织部", "2023")
+    assert approved_2023() == [77.7]

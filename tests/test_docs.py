@@ -11,7 +11,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_has_the_two_commands():
-    assert "pip install -r requirements.txt && streamlit run dashboard.py" in README
+    assert "pip install -r requirements.txt && streamlit run serve.py" in README
+    assert 'st.App("dashboard.py"' in (ROOT / "serve.py").read_text()  # the same app, + login
     assert "pip install -r requirements-dev.txt && python -m pytest" in README
     assert (
         "pip install -r requirements-dev.txt && python -m pytest"

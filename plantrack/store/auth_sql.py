@@ -380,16 +380,24 @@ def authorize(
 def approved_current(columns: Sequence[str], as_of: bool) -> str:
     """Current values within approved department × periods, as of each approval; params:
     the approved status, then ``as_of`` if given. Needs ``approved_leads`` (indicator,
-    department) registered on the connection."""
+    department) registered on the connection.
+
+    A revision counts only when **every** lead department of its indicator has approved its
+    period, and was recorded before each of those approvals (one lead's approval is not
+    another's); an indicator without a lead department has no approved figure."""
     cols = ", ".join(columns)
     inner = ", ".join(dict.fromkeys([*columns, "period_end", "deleted"]))
     cut = " AND period_end <= ?" if as_of else ""
     return f"""SELECT {cols} FROM (
             SELECT {inner}, row_number() OVER (
                 PARTITION BY indicator, area, period ORDER BY revision DESC) AS rn
-            FROM observations o WHERE EXISTS (
-                SELECT 1 FROM period_status s JOIN approved_leads l ON l.department = s.department
-                WHERE l.indicator = o.indicator AND s.period = o.period AND s.status = ?
-                  AND o.recorded_at <= s.approved_at)) AS r
+            FROM observations o
+            WHERE EXISTS (SELECT 1 FROM approved_leads l0 WHERE l0.indicator = o.indicator)
+              AND NOT EXISTS (
+                SELECT 1 FROM approved_leads l WHERE l.indicator = o.indicator
+                  AND NOT EXISTS (
+                    SELECT 1 FROM period_status s
+                    WHERE s.department = l.department AND s.period = o.period
+                      AND s.status = ? AND o.recorded_at <= s.approved_at))) AS r
         WHERE rn = 1 AND NOT deleted{cut}
         ORDER BY indicator, area, period_end"""
