@@ -212,3 +212,31 @@ def test_word_header_cells_do_not_wrap_mid_word(rendered):
             lines = [x.strip() for x in page.splitlines()]
             for a, b in zip(lines, lines[1:], strict=False):
                 assert (a, b[:1]) not in {("序", "号"), ("约束", "性"), ("预期", "性")}, (name, i)
+
+
+def test_every_table_has_a_numbered_caption(demo_ws):
+    """Each table of the Word file follows its caption (表N / 附表N); the plans' key-task
+    tables in §三 had none. The PDF numbers them the same way."""
+    c = build_content(demo_ws, date(2023, 12, 31), KNOWN)
+    assert c.tasks.plan_sections, "the demo has plans with key tasks"
+    doc = Document(io.BytesIO(render(c, ".docx", charts=[])))
+    body = list(doc.element.body.iterchildren())
+    numbers = []
+    for i, el in enumerate(body):
+        if el.tag != qn("w:tbl"):
+            continue
+        before = "".join(t.text or "" for t in body[i - 1].iter(qn("w:t")))
+        found = re.match(r"(附?表)(\d+)\s", before)
+        assert found, ("no caption before a table", before[:40])
+        numbers.append(found.group(1) + found.group(2))
+    main = [n for n in numbers if n.startswith("表")]
+    assert main == [f"表{k}" for k in range(1, len(main) + 1)], numbers
+    assert len(main) >= 3 + len(c.tasks.plan_sections)
+    pdf = render(c, ".pdf", charts=[])
+    text = subprocess.run(
+        [_tool("pdftotext"), "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode()
+    for sec in c.tasks.plan_sections:
+        assert re.search(rf"表\s*\d+\s+{re.escape(sec.caption)}", text.replace("\n", "")), (
+            sec.caption
+        )

@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="规划代码，可重复或用逗号分隔（默认全部规划）",
     )
     p.add_argument("--area", help="地区代码（默认全区）")
-    p.add_argument("--org", help="编制单位（默认“（编制单位）”）")
+    p.add_argument(
+        "--org", help="编制单位（默认取 plantrack.toml [report] issuer，否则取规划的印发单位）"
+    )
     p.add_argument("--out", required=True, help="输出文件：报告.docx、附表.xlsx 或 报告.pdf")
     p.set_defaults(func=report)
 

@@ -291,11 +291,13 @@ def _margins(sec, landscape: bool) -> None:
     sec.header_distance = sec.footer_distance = Cm(1.5)
 
 
-def _plan_tasks(doc, c: ReportContent) -> None:
-    """One sub-section per plan's key tasks (built in report/tasks.py)."""
+def _plan_tasks(doc, c: ReportContent, n: list[int]) -> None:
+    """One sub-section per plan's key tasks (built in report/tasks.py), its table numbered."""
     for sec in c.tasks.plan_sections:
         doc.add_heading(sec.heading, level=2)
         _text(doc, sec.text)
+        n[0] += 1
+        caption(doc, f"表{n[0]}  {sec.caption}{_demo(c)}")
         _table(doc, sec.header, sec.rows, sec.widths, 9)
 
 
@@ -393,7 +395,7 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     doc.add_heading(heads["tasks"], level=1)
     _text(doc, c.narrative["tasks"])
     _tasks(doc, c, n)
-    _plan_tasks(doc, c)
+    _plan_tasks(doc, c, n)
     doc.add_heading(heads["problems"], level=1)
     _text(doc, c.narrative["problems"])
     doc.add_heading(heads["next_steps"], level=1)

@@ -292,6 +292,8 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     for sec in s.plan_sections:  # one sub-section per plan's key tasks (report/tasks.py)
         _para(pdf, sec.heading, size=12)
         _para(pdf, sec.text)
+        n += 1
+        _caption(pdf, f"表{n}  {sec.caption}{demo}")
         _table(pdf, sec.header, sec.rows, sec.widths, size=8)
     for key in ("problems", "next_steps"):
         _heading(pdf, heads[key])

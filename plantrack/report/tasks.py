@@ -30,6 +30,7 @@ class PlanTaskSection:
     plan: str
     heading: str
     text: str
+    caption: str  # the table's caption, without its number (表N) and the demo mark
     header: list[str]
     rows: list[list[str]]
     widths: list[int]
@@ -122,5 +123,6 @@ def plan_sections(
             ]
             for i, r in enumerate(part.to_dict("records"))
         ]
-        out.append(PlanTaskSection(pid, heading, text, PLAN_HEADER, rows, PLAN_WIDTHS))
+        caption = f"《{plan.short_name}》主要任务推进情况（截至{as_of.year}年度）"
+        out.append(PlanTaskSection(pid, heading, text, caption, PLAN_HEADER, rows, PLAN_WIDTHS))
     return out
