@@ -217,8 +217,8 @@ def progress_chart(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) ->
         }
     )
     labels = {"completion": t("col.completion"), "time_share": t("col.time_share")}
-    event = st.altair_chart(
-        progress_spec(data, labels),
+    event = st.vega_lite_chart(
+        spec=progress_spec(data, labels),
         key=key,
         on_select="rerun",
         selection_mode=PICK,

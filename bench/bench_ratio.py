@@ -142,14 +142,17 @@ def _log_in(page, user: str | None, password: str | None) -> None:
 
 
 def _drawn(page, drawn_js: str) -> None:
-    """The first run is over and at least one chart and everything else is drawn."""
-    from tests.browser import CHART_SELECTOR
+    """The first run is over and at least one chart and everything else is drawn; an error
+    or exception box on the page fails at once (instead of waiting for a chart)."""
+    from tests.browser import CHART_SELECTOR, ERROR_SELECTOR
 
-    page.wait_for_selector("h1", timeout=APP_TIMEOUT_MS)
+    page.wait_for_selector(f"{CHART_SELECTOR}, {ERROR_SELECTOR}", timeout=APP_TIMEOUT_MS)
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=APP_TIMEOUT_MS
     )
-    page.wait_for_selector(CHART_SELECTOR, timeout=APP_TIMEOUT_MS)
+    if page.locator(ERROR_SELECTOR).count():
+        text = page.locator(ERROR_SELECTOR).first.inner_text()
+        raise RuntimeError(f"error on the page: {text[:500]}")
     page.wait_for_function(drawn_js, timeout=APP_TIMEOUT_MS)
 
 
@@ -177,12 +180,16 @@ def measure_cold(b, target: Target, tmp: Path, user: str | None, password: str |
         _wait_healthy(proc, url)
         target.healthy.append(time.perf_counter() - start)
         page.goto(url + target.path)
-        _log_in(page, user, password)
-        _drawn(page, CHARTS_DRAWN)
+        try:
+            _log_in(page, user, password)
+            _drawn(page, CHARTS_DRAWN)
+        except Exception:
+            shot = tmp.parent / f"plantrack-ratio-{target.name}-{os.getpid()}.png"
+            page.screenshot(path=str(shot))
+            print(f"{target.name}: not drawn after {time.perf_counter() - start:.0f} s; "
+                  f"screenshot {shot}", file=sys.stderr, flush=True)  # fmt: skip
+            raise
         target.cold.append(time.perf_counter() - start)
-        errors = page.locator("[data-testid='stException']").count()
-        if errors:
-            raise RuntimeError(f"{target.name}: exception on the page")
         for value in RERUN_DATES:
             target.reruns.append(_rerun(page, value, CHARTS_DRAWN))
         rss, peak = _memory(proc.pid)

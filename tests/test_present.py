@@ -4,15 +4,17 @@ dashboard draws with (no Streamlit)."""
 from __future__ import annotations
 
 import io
+import json
 from types import SimpleNamespace
 
+import altair as alt
 import openpyxl
 import pandas as pd
 import pytest
 
 from plantrack import departments as dep
 from plantrack.charts import areas_figure, series_figure, trend
-from plantrack.charts_progress import PICK, progress_chart, progress_data, short
+from plantrack.charts_progress import DATA, PICK, progress_chart, progress_data, short
 from plantrack.export import csv_bytes, escape_cell, xlsx_bytes
 from plantrack.periods import Period
 from plantrack.present import (
@@ -234,8 +236,14 @@ def test_progress_chart_bar_per_indicator_and_time_share_marks():
     assert data["light"].tolist() == ["green", "red", "grey", "yellow"]
     assert data["label"].nunique() == 4  # two names cut alike still get a band each
     assert max(len(x.rstrip("\u200b")) for x in data["label"]) <= 18
-    spec = progress_chart(rows, {"completion": "完成进度", "time_share": "时序进度"}).to_dict()
+    spec = progress_chart(rows, {"completion": "完成进度", "time_share": "时序进度"})
+    # a plain dict (no Altair at run time) that is valid Vega-Lite: Altair checks it
+    records = json.loads(spec["datasets"][DATA].to_json(orient="records"))
+    alt.LayerChart.from_dict({**spec, "datasets": {DATA: records}})
     layers = spec["layer"]
+    assert all(
+        layer["data"] == {"name": DATA} for layer in layers if layer["mark"]["type"] != "rule"
+    )
     marks = [layer["mark"]["type"] for layer in layers]
     assert marks == ["bar", "tick", "text", "rule", "bar"]
     colours = layers[0]["encoding"]["color"]["scale"]
