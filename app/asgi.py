@@ -164,12 +164,26 @@ def _demo_table(ws: Workspace) -> str:
     )
 
 
+def _has_accounts(ws: Workspace) -> bool:
+    from plantrack.auth.accounts import users
+
+    try:
+        return bool(users(ws.store))
+    except StoreError:
+        return True  # the store's own message comes with the login attempt
+
+
 def page(*, form_token: str, next_path: str, message: str = "", ok: str = "", name: str = ""):
     """The login page (HTML); ``message`` is an error shown above the form."""
     ws = workspace()
     demo = '<p class="warn">示例数据（模拟，非官方统计）</p>' if ws.is_demo else ""
     err = f'<p class="err" role="alert">{escape(message)}</p>' if message else ""
     note = f'<p class="ok" role="status">{escape(ok)}</p>' if ok else ""
+    if not _has_accounts(ws):
+        note += (
+            '<p class="warn">这个数据库还没有任何账号。请在服务器上运行 '
+            "<code>python -m plantrack create-admin 用户名</code> 创建第一个管理员。</p>"
+        )
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -147,11 +147,15 @@ def test_forged_expired_idle_or_disabled_cookie_is_refused(
         accounts.enable_user(store, "evaluator")
 
 
-def _post(url: str, fields: dict[str, str], cookie: str = "") -> tuple[int, str, str]:
+def _post(
+    url: str, fields: dict[str, str], cookie: str = "", origin: str = ""
+) -> tuple[int, str, str]:
     data = urllib.parse.urlencode(fields).encode()
     req = urllib.request.Request(url, data=data, method="POST")
     if cookie:
         req.add_header("Cookie", cookie)
+    if origin:
+        req.add_header("Origin", origin)
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -192,6 +196,28 @@ def test_forms_need_their_tokens(served: Served, store: Store) -> None:
     )
     assert status == 303 and f'{COOKIE}=""' in set_cookie or f"{COOKIE}=;" in set_cookie
     assert accounts.resolve(store, session) is None
+
+
+def test_signin_refuses_another_origin_and_locks_after_five_wrong_passwords(
+    served: Served, store: Store
+) -> None:
+    form = {"name": "stat2", "password": "demo-stat-2", "csrf": "f" * 32}
+    cookie = "plantrack_form=" + "f" * 32
+    status, set_cookie, _ = _post(f"{served.url}/signin", form, cookie, "http://evil.example")
+    assert status == 403 and COOKIE not in set_cookie
+    wrong = {**form, "password": "not-the-password"}
+    for _ in range(5):
+        status, set_cookie, body = _post(f"{served.url}/signin", wrong, cookie, served.url)
+        assert status == 401 and COOKIE not in set_cookie and "用户名或密码错误" in body
+    assert "已锁定" in body
+    status, set_cookie, body = _post(f"{served.url}/signin", form, cookie, served.url)
+    assert status == 401 and COOKIE not in set_cookie and "已锁定" in body  # even the right one
+    with store.connect(read_only=True) as con:
+        (refused,) = con.execute(
+            "SELECT count(*) FROM audit WHERE user_name = 'stat2' AND action = 'login' "
+            "AND outcome = 'refused'"
+        ).fetchone()
+    assert refused == 6
 
 
 def test_next_is_only_a_path_on_this_site() -> None:
