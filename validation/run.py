@@ -18,7 +18,7 @@ import pandas as pd
 
 from plantrack.ingest.report import MAX_PER_KIND, Problem
 from validation import checks
-from validation._gx import LOCK, context, gx
+from validation._gx import LOCK, context
 from validation.messages import Context, duplicate_message, error_message, problem
 from validation.suite import (
     BOUND_COLUMNS,
@@ -30,7 +30,7 @@ from validation.suite import (
 )
 
 GX_COLUMNS = ["rid", "indicator", "area", "period", "period_idx", "period_annual", "value"]
-_definitions: dict[SuiteSpec, object] = {}
+_suites: dict[SuiteSpec, object] = {}
 FIELD = {
     "unknown_indicator": "indicator",
     "not_uploadable": "value",
@@ -46,15 +46,13 @@ FIELD = {
 CODE_ORDER = list(FIELD)
 
 
-def _definition(spec: SuiteSpec):
-    ctx, batch = context()
-    if spec not in _definitions:
-        name = f"plantrack_upload_{len(_definitions) + 1}"
-        suite = ctx.suites.add(build_suite(spec, name))
-        _definitions[spec] = ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
-    return _definitions[spec]
+def _suite(spec: SuiteSpec):
+    """The suite for ``spec``, built once per process and kept in the ephemeral context."""
+    ctx, _ = context()
+    if spec not in _suites:
+        name = f"plantrack_upload_{len(_suites) + 1}"
+        _suites[spec] = ctx.suites.add(build_suite(spec, name))
+    return _suites[spec]
 
 
 def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]]]:
@@ -62,14 +60,21 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
     if rows.empty:
         return []
     frame = rows[GX_COLUMNS].copy()
+    frame.index = pd.Index(rows["rid"].to_numpy())  # unnamed: see the result format below
     for col in ("indicator", "area", "period"):
         frame[col] = frame[col].astype(object)
     frame[BOUND_COLUMNS] = bound_columns(frame["indicator"], spec)
     _tolerate(frame, spec)
     with LOCK:
-        result = _definition(spec).run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]},
+        # Batch.validate, not ValidationDefinition.run: the latter also stores a deep copy
+        # of the results (every failing row) in the context's results store
+        batch = context()[1].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            _suite(spec),
+            # the frame's index is ``rid``: without named index columns great-expectations
+            # returns the failing rows' index as one list (with them, a Python loop per row:
+            # minutes for a file of duplicates, issue #11)
+            result_format={"result_format": "COMPLETE", "exclude_unexpected_values": True},
         )
     failures: list[tuple[dict, list[int]]] = []
     for r in result.results:
@@ -81,7 +86,7 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
             meta = {"code": "internal", "field": "value", "detail": info.get("exception_message")}
             failures.append((meta, []))
             continue
-        rids = [int(d["rid"]) for d in r.result.get("unexpected_index_list") or []]
+        rids = [int(i) for i in r.result.get("unexpected_index_list") or []]
         failures.append((meta, rids))
     return failures
 

@@ -351,14 +351,16 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         plain = pd.to_numeric(raw[is_text], errors="coerce").astype(float)
         values[is_text] = plain
         is_text &= values.isna()
-    if is_text.any():
-        text = raw[is_text].astype(str).str.translate(_NUMBER_TRANS)
+    if is_text.any():  # each distinct text cleaned once (a file may repeat one long cell)
+        codes, uniques = pd.factorize(raw[is_text].astype(str))
+        text = pd.Series(uniques, dtype=object).str.translate(_NUMBER_TRANS)
         text = text.str.replace(_NUMBER_NOISE, "", regex=True)
         has_pct = text.str.endswith("%")
         text = text.str.removesuffix("%")
         ok = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-        values[is_text] = pd.to_numeric(text.where(ok), errors="coerce").astype(float)
-        pct[is_text] = has_pct.to_numpy() & ok.to_numpy()
+        number = pd.to_numeric(text.where(ok), errors="coerce").astype(float).to_numpy()
+        values[is_text] = number[codes]
+        pct[is_text] = (has_pct.to_numpy() & ok.to_numpy())[codes]
     values[~np.isfinite(values)] = np.nan
     return values, pct
 
