@@ -11,7 +11,8 @@ import streamlit as st
 
 from app import cache, session
 from app.i18n import t
-from app.text import md_escape, md_list
+from app.text import md_escape
+from app.upload_view import report_table
 from plantrack.store import StoreError
 from plantrack.tasks.intake import BulkResult, UnreadableError
 from plantrack.workspace import Workspace
@@ -40,19 +41,23 @@ def bulk_block(ws: Workspace, block: BulkBlock, template: bytes) -> BulkResult |
     if actor is None:
         return None
     kind = "primary" if block.primary else "secondary"
-    if not st.button(t(f"{s}.submit"), key=key_go, type=kind):
-        return None
-    if file is None:
-        st.warning(t(f"{s}.nofile"))
-        return None
-    try:
-        result = block.loader(ws, file.getvalue(), file.name, actor=actor)
-    except (UnreadableError, StoreError) as exc:
-        st.error(md_escape(exc))
-        return None
-    if not result.ok:
-        head = t(f"{s}.refused", file=md_escape(file.name), n=len(result.problems))
-        st.error(head + "\n\n" + md_list(result.problems))
-        return None
-    cache.clear()
-    return result
+    slot = f"{s}.refused_result"  # a refused file's report stays while it is the file chosen
+    if st.button(t(f"{s}.submit"), key=key_go, type=kind):
+        st.session_state.pop(slot, None)
+        if file is None:
+            st.warning(t(f"{s}.nofile"))
+            return None
+        try:
+            result = block.loader(ws, file.getvalue(), file.name, actor=actor)
+        except (UnreadableError, StoreError) as exc:
+            st.error(md_escape(exc))
+            return None
+        if result.ok:
+            cache.clear()
+            return result
+        st.session_state[slot] = result
+    refused: BulkResult | None = st.session_state.get(slot)
+    if refused is not None and file is not None and file.name == refused.file:
+        st.error(t(f"{s}.refused", file=md_escape(refused.file), n=refused.report.n_errors))
+        report_table(refused.report, refused.file, s, compact=True)
+    return None

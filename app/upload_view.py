@@ -21,7 +21,7 @@ from plantrack.ingest.columns import FIELD_CHOICES, clean_header, period_header
 from plantrack.ingest.files import sha256
 from plantrack.ingest.preview import editor_rows, preview
 from plantrack.ingest.read import first_headers
-from plantrack.ingest.report import LEVEL_NAMES
+from plantrack.ingest.report import LEVEL_NAMES, Report
 from plantrack.periods import parse_period
 from plantrack.store import StoreError
 from plantrack.store.task_updates import Withdrawal
@@ -147,8 +147,13 @@ def show_preview(ws: Workspace, result: upload.UploadResult) -> None:
 
 
 def show_report(result: upload.UploadResult, slot: str) -> None:
+    report_table(result.report, result.file, slot)
+
+
+def report_table(r: Report, file: str, slot: str, *, compact: bool = False) -> None:
+    """The check report: counts, a filterable table of the problems, the .xlsx download.
+    ``compact`` (task progress files): without the columns no problem fills."""
     st.subheader(t("upload.report"))
-    r = result.report
     c1, c2, c3 = st.columns(3)
     c1.metric(t("upload.metric.rows"), f"{r.rows:,}")
     c2.metric(t("upload.metric.errors"), len(r.errors))
@@ -157,6 +162,8 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
         st.success(t("upload.report.none"))
         return
     frame = r.to_frame()
+    if compact:
+        frame = frame.dropna(axis=1, how="all")
     f1, f2, f3 = st.columns([1, 2, 2])
     levels = f1.multiselect(
         t("upload.filter.level"),
@@ -165,19 +172,22 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
         placeholder=t("upload.filter.all"),
     )
     names = sorted({p.indicator for p in r.problems if p.indicator})
-    ind = f2.selectbox(
-        t("upload.filter.indicator"),
-        [t("upload.filter.all"), *names],
-        key=f"upload.{slot}.ind",
-        placeholder=t("widget.choose"),
-    )
+    ind = t("upload.filter.all")
+    if names or not compact:
+        ind = f2.selectbox(
+            t("upload.filter.indicator"),
+            [t("upload.filter.all"), *names],
+            key=f"upload.{slot}.ind",
+            placeholder=t("widget.choose"),
+        )
     text = f3.text_input(t("upload.filter.text"), key=f"upload.{slot}.text")
     if levels:
         frame = frame[frame["级别"].isin(levels)]
-    if ind != t("upload.filter.all"):
+    if ind != t("upload.filter.all") and "指标" in frame.columns:
         frame = frame[frame["指标"] == ind]
     if text:
-        hay = frame.astype(str).apply(" ".join, axis=1)
+        cells = frame.astype(object).where(frame.notna(), "")  # pandas 3 keeps NaN in astype(str)
+        hay = cells.astype(str).apply(" ".join, axis=1)
         frame = frame[hay.str.contains(text, regex=False)]
     st.dataframe(
         frame, hide_index=True, width="stretch", placeholder="—", key=f"upload.{slot}.table"
@@ -185,7 +195,7 @@ def show_report(result: upload.UploadResult, slot: str) -> None:
     st.download_button(
         t("upload.report.download"),
         data=r.to_xlsx,
-        file_name=f"检查结果_{result.file}.xlsx",
+        file_name=f"检查结果_{file}.xlsx",
         mime=XLSX,
         key=f"upload.{slot}.report_xlsx",
     )

@@ -124,7 +124,10 @@ def test_another_departments_task_is_refused(empty_ws: Workspace) -> None:
     both = _filled(empty_ws, {mine: ("已完成", date(2022, 9, 2), "完成"), other: row})
     result = load_bulk(empty_ws, both, "越权.xlsx", actor=stat, today=TODAY)
     assert not result.ok and result.stored == 0
-    assert result.problems[0].startswith("越权.xlsx：") and other in result.problems[0]
+    [p] = result.issues  # the row of the other department's task, not the whole file
+    assert (p.file, p.column, p.header, p.value) == ("越权.xlsx", "A", "任务编号", other)
+    assert p.message.startswith("该任务的责任单位是" + "、".join(units[other]))
+    assert p.message.endswith(f"请删除此行或由{'、'.join(units[other])}填报")
     assert count_updates(empty_ws.store) == 1
 
 

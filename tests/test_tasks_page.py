@@ -119,7 +119,9 @@ def test_bulk_upload(page: AppTest, app_env: Path) -> None:
     page.file_uploader(key="tasks_bulk_file").set_value(("进展.xlsx", bad.getvalue(), XLSX))
     button(page, "导入").click().run()
     assert not page.exception
-    assert "进展.xlsx 未导入" in page.error[0].value and "第2行" in page.error[0].value
+    assert "进展.xlsx 未导入" in page.error[0].value
+    report = next(d.value for d in page.dataframe if "问题与修改方法" in d.value.columns)
+    assert list(report["行"]) == [2] and list(report["列名"]) == ["进展说明"]
     assert count_updates(ws.store) == before
     sheet["G2"] = "已印发实施"
     good = io.BytesIO()

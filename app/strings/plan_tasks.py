@@ -34,8 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ptasks.bulk.submit": ("导入", "Import"),
     "ptasks.bulk.nofile": ("请先选择文件。", "Choose a file first."),
     "ptasks.bulk.refused": (
-        "{file} 未导入（{n} 个问题，整份文件未写入）：",
-        "{file} not imported ({n} problems, nothing stored):",
+        "{file} 未导入（整份文件未写入），共 {n} 个问题，见下方检查结果；"
+        "请按“问题与修改方法”修改后重新导入。",
+        "{file} was not imported (nothing stored): {n} problems, listed below; "
+        "fix them and import again.",
     ),
     "ptasks.bulk.loaded": (
         "已导入 {file}：{n} 条进展（批次 #{batch}，可用 rollback 撤回）",

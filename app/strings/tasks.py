@@ -109,8 +109,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Imported {file}: {n} updates (batch #{batch}; undo with rollback).",
     ),
     "tasks.bulk.refused": (
-        "{file} 未导入（任何一条都没有保存），共 {n} 个问题：",
-        "{file} was not imported (nothing stored); {n} problems:",
+        "{file} 未导入（任何一条都没有保存），共 {n} 个问题，见下方检查结果；"
+        "请按“问题与修改方法”修改后重新导入。",
+        "{file} was not imported (nothing stored): {n} problems, listed below; "
+        "fix them and import again.",
     ),
     "tasks.bulk.nofile": ("请先选择文件。", "Choose a file first."),
 }

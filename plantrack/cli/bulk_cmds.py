@@ -13,6 +13,7 @@ import pandas as pd
 
 from plantrack.cli.auth_cmds import acting
 from plantrack.cli.common import CliError, print_json, workspace
+from plantrack.ingest.report import Problem
 from plantrack.tasks.history import withdrawn_marks
 from plantrack.tasks.intake import BulkResult, UnreadableError
 from plantrack.workspace import Workspace
@@ -48,7 +49,12 @@ def load_file(args: argparse.Namespace, loader: Loader, what: str) -> int:
         print_json(result.to_dict() | ({"batch": result.batch_id} if result.ok else {}))
         return 0 if result.ok else 1
     if not result.ok:
-        raise CliError(refused(result.problems))
+        report = result.report
+        lines = [problem_line(p) for p in report.problems] + report.omitted_text
+        raise CliError(
+            f"{path.name} 未导入，未记录任何进展（共 {report.n_errors} 个问题，"
+            "请按提示修改后重新导入）：\n" + "\n".join(lines)
+        )
     print(
         f"已导入 {path.name}：{result.stored} 条{what}（批次 #{result.batch_id}；"
         f"如需撤回：python -m plantrack rollback {result.batch_id} --reason 原因）。"
@@ -67,6 +73,15 @@ def print_history(df: pd.DataFrame, as_json: bool, line: Callable[[Any], str]) -
     for r, mark in zip(df.itertuples(), marks, strict=True):
         print(line(r) + mark)
     return 0
+
+
+def problem_line(p: Problem) -> str:
+    """A problem as the upload's CLI prints it (错误  file, row, column), with the value."""
+    if p.row is None and p.value is None:
+        return f"错误  {p.text}"
+    value = "（空）" if p.value is None else f"“{p.value}”"
+    where = f" {p.where}" if p.where else ""
+    return f"错误  {p.file}{where} 值 {value}：{p.message}"
 
 
 def refused(problems: list[str]) -> str:

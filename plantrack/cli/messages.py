@@ -124,6 +124,8 @@ CATALOGUE: list[tuple[str, Replacement]] = [
      r"Database \1 is in use by another program (waited \2 s). Try again shortly."),
     (r"批次 (\d+) 不存在。.+", r"Batch \1 does not exist. `python -m plantrack batches` lists them."),
     (r"批次 (\d+) 已经回滚过。", r"Batch \1 was already rolled back."),
+    (r"^(.+?) 未导入，未记录任何进展（共 (\d+) 个问题，请按提示修改后重新导入）：$",
+     r"\1 was not imported; nothing was recorded (\2 problems: fix them as listed and import again):"),
     (r"^已回滚批次 (\d+)：新批次 #(\d+) 恢复了 (\d+) 个数值。$",
      r"Rolled back batch \1: batch #\2 restored \3 values."),
     (r"^已回滚批次 (\d+)：新批次 #(\d+) 撤回了 (\d+) 条(规划主要)?任务进展（.+）。$",

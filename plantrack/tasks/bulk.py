@@ -17,7 +17,14 @@ import pandas as pd
 
 from plantrack.store.task_updates import record_updates
 from plantrack.tasks.board import board_items, filter_table
-from plantrack.tasks.intake import BulkResult, Dropdown, Layout, UnreadableError, load_file
+from plantrack.tasks.intake import (
+    BulkResult,
+    Dropdown,
+    Layout,
+    UnreadableError,
+    load_file,
+    outside_rows,
+)
 from plantrack.tasks.intake import template_workbook as _workbook
 from plantrack.tasks.updates import STATUSES, validate_updates
 
@@ -78,7 +85,12 @@ def load_bulk(
     """
 
     def check(raws: list[dict[str, object]]) -> tuple[pd.DataFrame, list[Problem]]:
-        return validate_updates(ws, raws, file_name, LAYOUT.labels, today)
+        clean, found = validate_updates(ws, raws, file_name, LAYOUT.labels, today)
+        owners = ws.scope.owners
+        rows = [(r.get("row"), i, owners[i]) for r, i in zip(raws, clean["task_id"], strict=True)
+                if i in owners]  # fmt: skip
+        found += outside_rows(actor, rows, file_name, LAYOUT.labels["task_id"], "责任单位")
+        return clean, sorted(found, key=lambda p: p.row or 0)
 
     def save(clean: pd.DataFrame, batch: FileBatch) -> int:
         return record_updates(

@@ -29,10 +29,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plantrack import settings as plantrack_settings
+from plantrack.auth.roles import STATISTICIAN
+from plantrack.departments import normalise_all
 from plantrack.export import escape_cell
 from plantrack.ingest import files
 from plantrack.ingest.files import FileRejected
-from plantrack.ingest.report import Problem, column_letter
+from plantrack.ingest.report import Problem, Report, column_letter
 from plantrack.store.errors import StoreError
 from plantrack.store.task_updates import FileBatch
 from plantrack.tasks.updates import Problem as RowProblem
@@ -86,8 +88,15 @@ class BulkResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def report(self) -> Report:
+        """The problems as the observation upload's report (its table, .xlsx and JSON)."""
+        return Report(self.file, problems=list(self.issues), rows=self.rows)
+
     def to_dict(self) -> dict[str, object]:
-        return {"stored": self.stored, "rows": self.rows, "problems": self.problems}
+        errors = [p.to_dict() for p in self.issues]
+        return {"ok": self.ok, "file": self.file, "stored": self.stored, "rows": self.rows,
+                "problems": self.problems, "error_count": len(errors), "errors": errors}  # fmt: skip
 
 
 # -- the template --------------------------------------------------------------------------
@@ -251,6 +260,33 @@ def _empty(value: object) -> bool:
 
 
 # -- loading -------------------------------------------------------------------------------
+def outside_rows(
+    actor: Actor,
+    rows: Sequence[tuple[object, str, Sequence[str]]],
+    file_name: str,
+    label: str,
+    kind: str,
+) -> list[RowProblem]:
+    """One problem per row a statistician may not report: ``rows`` are (row number, task id,
+    the task's departments); ``kind`` names them (牵头部门, 责任单位). The store checks the
+    same again in its write transaction; this says which rows and how to fix them."""
+    if actor.role != STATISTICIAN:
+        return []
+    mine = set(normalise_all(actor.departments))
+    own = "、".join(actor.departments) or "未设部门"
+    problems = []
+    for row, task_id, depts in rows:
+        if not depts or mine & set(depts):
+            continue
+        names = "、".join(depts)
+        message = (
+            f"该任务的{kind}是{names}，账号 {actor.name} 属于{own} — 请删除此行或由{names}填报"
+        )
+        number = row if isinstance(row, int) else None
+        problems.append(RowProblem(file_name, number, label, task_id, message))
+    return problems
+
+
 Check = Callable[[list[dict[str, object]]], tuple[pd.DataFrame, list[RowProblem]]]
 Save = Callable[[pd.DataFrame, FileBatch], int]
 

@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from plantrack.auth.roles import STATISTICIAN
+from plantrack.departments import normalise_all
 from plantrack.store.plan_progress import record_progress
-from plantrack.tasks.intake import BulkResult, Dropdown, Layout, load_file
+from plantrack.tasks.intake import BulkResult, Dropdown, Layout, load_file, outside_rows
 from plantrack.tasks.intake import template_workbook as _workbook
 from plantrack.tasks.plan_tasks import DEGREES, validate_progress
+from plantrack.tasks.updates import Problem
 
 if TYPE_CHECKING:
     from plantrack.auth.actor import Actor
     from plantrack.store.task_updates import FileBatch
-    from plantrack.tasks.updates import Problem
     from plantrack.workspace import Workspace
 
 SHEET = "主要任务进展"
@@ -71,6 +73,29 @@ def template_bytes(
     return _workbook(LAYOUT, rows, [degree], extra_rows=20, freeze="C2")
 
 
+def _other_lead(
+    actor: Actor,
+    raws: list[dict[str, object]],
+    clean: pd.DataFrame,
+    leads: dict[str, tuple[str, ...]],
+    file_name: str,
+) -> list[Problem]:
+    """Rows of a task the statistician's department co-leads, filled in for another lead."""
+    if actor.role != STATISTICIAN:
+        return []
+    mine = set(normalise_all(actor.departments))
+    out = []
+    for raw, task, dept in zip(raws, clean["task_id"], clean["department"], strict=True):
+        own = mine & set(leads.get(task, ()))
+        if own and dept in leads[task] and dept not in mine:
+            message = (f"填报部门「{dept}」不是账号 {actor.name} 所在部门 — "
+                       f"请改为{'、'.join(sorted(own))}，或由{dept}填报")  # fmt: skip
+            row = raw.get("row")
+            out.append(Problem(file_name, row if isinstance(row, int) else None,
+                               LABELS["department"], raw.get("department"), message))  # fmt: skip
+    return out
+
+
 def load_plan_bulk(
     ws: Workspace, data: bytes, file_name: str, *, actor: Actor, today: date | None = None
 ) -> BulkResult:
@@ -78,7 +103,13 @@ def load_plan_bulk(
     Raises :class:`plantrack.tasks.intake.UnreadableError`."""
 
     def check(raws: list[dict[str, object]]) -> tuple[pd.DataFrame, list[Problem]]:
-        return validate_progress(ws, raws, file_name, LABELS, today)
+        clean, found = validate_progress(ws, raws, file_name, LABELS, today)
+        leads = {t.id: t.lead for t in ws.plan_tasks}
+        rows = [(r.get("row"), i, leads[i]) for r, i in zip(raws, clean["task_id"], strict=True)
+                if i in leads]  # fmt: skip
+        found += outside_rows(actor, rows, file_name, LABELS["task_id"], "牵头部门")
+        found += _other_lead(actor, raws, clean, leads, file_name)
+        return clean, sorted(found, key=lambda p: p.row or 0)
 
     def save(clean: pd.DataFrame, batch: FileBatch) -> int:
         return record_progress(ws.store, clean, actor=actor, source=file_name, batch=batch)
