@@ -112,6 +112,22 @@ def test_final_report_has_no_projection_no_early_and_no_half_time_rule(final):
             assert f"{quote(r.name)}未完成" in final.narrative["problems"]
 
 
+def test_final_report_at_the_plan_end_names_open_milestones_as_unfinished(demo_ws):
+    """As of the plan's last day (the report page's 终期 date) the assessment still says
+    进行中 for a milestone due that day; the 总结评估 says 未完成 in 表1, the counts and §四."""
+    c = build_content(demo_ws, date(2025, 12, 31), KNOWN)
+    assert c.evaluation == "总结评估"
+    miles = [r for r in c.rows if r["_kind"] == "milestone"]
+    assert miles and not any(r["评价"] == "进行中" for r in miles), [r["评价"] for r in miles]
+    undone = [r for r in miles if r["现状值"] == "未完成"]
+    assert undone, "the demo has milestones not done by 2025"
+    for r in undone:
+        assert r["评价"] == "未完成" and r["_light"] == "red"
+        assert f"{quote(r['指标名称'])}未完成" in c.narrative["problems"], r["指标名称"]
+    assert f"未完成{len(undone)}个" in c.narrative["overview"].splitlines()[1]
+    assert "进行中" not in c.narrative["overview"] + c.narrative["indicators"]
+
+
 # -- 3. projections capped by nature ---------------------------------------------------------
 
 

@@ -191,6 +191,16 @@ def problem_rows(table: pd.DataFrame) -> pd.DataFrame:
     return hit.drop(columns=["_binding", "_rank"]).reset_index(drop=True)
 
 
+def close_milestones(table: pd.DataFrame) -> pd.DataFrame:
+    """总结评估: a milestone not done at the end of the plan period is overdue (red), even when
+    its deadline is the as-of date itself (the assessment still says 进行中 on that day)."""
+    out = table.copy()
+    open_ = (out["kind"] == "milestone") & (out["verdict"] == "进行中")
+    out.loc[open_, "verdict"] = "逾期"
+    out.loc[open_, "light"] = "red"
+    return out
+
+
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """Indicators per verdict, in the order of narrative.VERDICT_ORDER (zero counts left out)."""
     counts = table["verdict"].fillna("无法评估").value_counts()
@@ -314,6 +324,8 @@ def build_content(
         values = values[values["area"] == area]
     values = values.sort_values(["indicator", "area", "period"]).reset_index(drop=True)
     kind = evaluation_kind(ws, plans, as_of) if plans else "实施情况评估"
+    if kind == "总结评估":
+        full, table = close_milestones(full), close_milestones(table)
     labels = [f"{ws.plans[p].name}（{ws.plans[p].doc_no}）" for p in plans]
     names = title_names([ws.plans[p].short_name for p in plans])
     area_name = ws.area_names.get(area, area)

@@ -50,8 +50,10 @@ def _d(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def counts_sentence(counts: dict[str, int]) -> str:
-    parts = [f"{v}{counts[v]}个" for v in VERDICT_ORDER if counts.get(v)]
+def counts_sentence(counts: dict[str, int], final: bool = False) -> str:
+    """“提前实现3个、…”; in a 总结评估 an overdue milestone is 未完成, as in 表1."""
+    word = {"逾期": "未完成"} if final else {}
+    parts = [f"{word.get(v, v)}{counts[v]}个" for v in VERDICT_ORDER if counts.get(v)]
     parts += [f"{v}{n}个" for v, n in counts.items() if v not in VERDICT_ORDER and n]
     return "、".join(parts)
 
@@ -84,7 +86,7 @@ def overview(c: ReportContent) -> str:
         f"本次评估以{_d(c.as_of)}为评估基准日，采用截至{_d(c.known_on)}已入库的数据，"
         f"评估范围为{c.area_name}，评估对象为{'、'.join(c.plan_labels)}。",
         f"纳入评估的主要指标共{n}个（约束性{binding}个、预期性{n - binding}个），"
-        f"评价结果为：{counts_sentence(c.counts) or '暂无'}。",
+        f"评价结果为：{counts_sentence(c.counts, c.final) or '暂无'}。",
     ]
     if c.final:
         targets = c.table[c.table["kind"] == "target"]
@@ -118,7 +120,9 @@ def indicators(c: ReportContent) -> str:
             v = text(r["verdict"]) or "无法评估"
             counts[v] = counts.get(v, 0) + 1
         lines.append(f"{ordinal(k)}《{c.plan_names.get(plan, plan)}》")
-        sentence = f"纳入评估的主要指标{len(mine)}个，评价结果为：{counts_sentence(counts)}。"
+        sentence = (
+            f"纳入评估的主要指标{len(mine)}个，评价结果为：{counts_sentence(counts, c.final)}。"
+        )
         good = [quote(r["name"]) for r in mine if r["verdict"] in met_words]
         if good:
             word = "已实现目标或达到要求" if c.final else "已提前实现目标或达到要求"

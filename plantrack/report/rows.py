@@ -134,6 +134,8 @@ def display_rows(ws: Workspace, table: pd.DataFrame, final: bool = False) -> lis
         p = int(r["precision"])
         base = num(r["baseline_value"])
         verdict = text(r["verdict"]) or "无法评估"
+        if final and verdict == "逾期":  # 总结评估: past the plan's end, said as 未完成
+            verdict = "未完成"
         rows.append(
             {
                 "序号": str(r["seq"]),
