@@ -39,7 +39,7 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
         st.stop()
     seed_language()
     style.apply()
-    if ws.is_demo:
+    if cache.run_state(ws):  # data version and demo flag in one read
         st.warning(t("demo.banner"), icon=":material/warning:")
     if actor is None:
         with st.sidebar:

@@ -40,6 +40,24 @@ def data_version(ws: Workspace) -> int:
     return ws.store.data_version()
 
 
+_RUN_VERSION = "_plantrack_data_version_this_run"
+
+
+def run_state(ws: Workspace) -> bool:
+    """Read ``data_version`` and the demo flag in one go at the top of a run (bootstrap);
+    returns whether the data is the demo. :func:`run_version` then gives the version
+    read at the start of this run without another connection."""
+    version, demo = ws.store.state()
+    st.session_state[_RUN_VERSION] = version
+    return ws.settings.demo or demo
+
+
+def run_version(ws: Workspace) -> int:
+    """The data version read by :func:`run_state` in this run (read now if there was none)."""
+    version = st.session_state.get(_RUN_VERSION)
+    return version if isinstance(version, int) else data_version(ws)
+
+
 def _db(ws: Workspace) -> str:
     return f"{ws.settings.database}|{ws.config_hash}"
 

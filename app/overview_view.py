@@ -98,11 +98,11 @@ def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
     names = c.names(ws, head["indicator"])
     latest = fmt_numbers(head["latest_value"], head["precision"], head["unit"])
     target = targets(ws, head)
+    # two elements per indicator (the link, its line under it), not a row of columns (five):
+    # fewer elements for the browser to redraw on every as-of change
     for i, r in enumerate(head.itertuples(index=False)):
-        left, right = st.columns([2, 3], vertical_alignment="center")
-        with left:
-            c.indicator_link(f"{c.verdict_md(r.verdict)}｜{names.iloc[i]}", r.indicator,
-                             ws.district, as_of)  # fmt: skip
+        c.indicator_link(f"{c.verdict_md(r.verdict)}｜{names.iloc[i]}", r.indicator,
+                         ws.district, as_of)  # fmt: skip
         attribute = t("attr." + r.attribute) if isinstance(r.attribute, str) else "—"
         lead = c.dept_names(ws, pd.Series([r.lead])).iloc[0]
         if r.kind == "milestone":
@@ -111,7 +111,7 @@ def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
         else:
             line = t("overview.attention.line", attribute=attribute, lead=lead,
                      latest=latest[i], period=r.latest_period or "—", target=target[i])  # fmt: skip
-        right.caption(line)
+        st.caption(line)
     if len(hit) > ATTENTION_LINKS:
         with st.expander(t("overview.attention.more", n=len(hit) - ATTENTION_LINKS)):
             scorecard_table(ws, hit.iloc[ATTENTION_LINKS:], as_of, key="attention_rest")

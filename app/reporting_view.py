@@ -52,7 +52,7 @@ def _db(ws: Workspace) -> str:
 
 def overview_status(ws: Workspace, as_of: date) -> None:
     """ "x/y 个部门已报送 2024Q1" on the overview, linking to the page."""
-    line = _overview(ws, _db(ws), as_of, cache.data_version(ws))
+    line = _overview(ws, _db(ws), as_of, cache.run_version(ws))
     st.markdown(f":material/outbox: [{t('reporting.overview', line=line)}](/reporting)")
 
 

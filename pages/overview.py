@@ -15,9 +15,9 @@ approved = st.toggle(
     t("overview.approved_only"), key="ov_approved", help=t("overview.approved_help")
 )
 if approved:
-    table = cache.cached_approved_assessment(ws, as_of, cache.data_version(ws))
+    table = cache.cached_approved_assessment(ws, as_of, cache.run_version(ws))
 else:
-    table = cache.cached_assessment(ws, as_of, None, None, cache.data_version(ws))
+    table = cache.cached_assessment(ws, as_of, None, None, cache.run_version(ws))
 plan = view.plan_filter(ws, table)
 shown = view.for_plan(table, plan)
 with top:

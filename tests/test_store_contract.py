@@ -230,6 +230,9 @@ def test_data_version_moves_with_every_write_and_only_then(store):
     assert store.data_version() == v0 + 2
     store.rollback(b.batch_id, actor=act_as(store), reason="r")
     assert store.data_version() == v0 + 3
+    assert store.state() == (v0 + 3, False)  # the version and the demo flag in one read
+    store.mark_demo()
+    assert store.state() == (store.data_version(), True) and store.is_demo
 
 
 def test_current_filters_columns_and_dtypes(store):

@@ -40,6 +40,7 @@ HAS_TABLE = (
     "WHERE table_schema = current_schema() AND table_name = ?"
 )
 META_GET = "SELECT value FROM meta WHERE key = ?"
+META_STATE = "SELECT key, value FROM meta WHERE key IN ('data_version', 'kind')"
 META_UPSERT = (
     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
 )

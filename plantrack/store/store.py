@@ -226,6 +226,14 @@ class Store:
         """Bumped by every load, so per-process caches know when to refresh."""
         return int(self.meta("data_version") or 0)
 
+    def state(self) -> tuple[int, bool]:
+        """``data_version`` and whether the data is the demo, in one read (the dashboard
+        asks both on every run; each connection costs 10–50 ms)."""
+        with self.connect(read_only=True) as con:
+            rows = con.execute(sql.META_STATE).fetchall()
+        values = {str(k): v for k, v in rows}
+        return int(values.get("data_version") or 0), values.get("kind") == "demo"
+
     # -- loading ------------------------------------------------------------------------
     def load(
         self,
