@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from plantrack.auth import ldap
 from plantrack.auth.actor import Actor, AuthError, PermissionDenied
 from plantrack.auth.passwords import hash_password, password_problem, verify_password
 from plantrack.auth.roles import ADMIN, ROLES, STATISTICIAN, Action
@@ -222,7 +223,10 @@ def login(
     with store._transaction() as con:
         user = sql.user_by_name(con, name)
         error = None
-        if user is None or not user["password_hash"]:
+        directory = ldap.config() if user is not None and _is_ldap(user) else None
+        if directory is not None and method == "password":
+            method = "ldap"
+        if user is None or not (user["password_hash"] or directory):
             verify_password(_DUMMY, password or "x")  # same time as a real check
             error = "用户名或密码错误。"
         elif user["locked_until"] is not None and user["locked_until"] > now:
@@ -230,7 +234,9 @@ def login(
                 f"账号 {name} 因连续 {MAX_FAILURES} 次密码错误已锁定至 "
                 f"{user['locked_until']:%H:%M}，请稍后再试或请管理员重置密码。"
             )
-        elif not verify_password(user["password_hash"], password or ""):
+        elif (right := _password_ok(user, directory, password)) is None:
+            error = "单位目录服务器（LDAP）暂时无法连接，请稍后再试或联系管理员。"
+        elif not right:
             failures = int(user["failed_logins"]) + 1
             error = "用户名或密码错误。"
             if failures >= MAX_FAILURES:
@@ -262,6 +268,21 @@ def login(
         raise AuthError(error)
     assert user is not None
     return _actor(user, method, token)
+
+
+def _is_ldap(user: dict) -> bool:
+    return user["provider"] == ldap.PROVIDER and bool(user["subject"])
+
+
+def _password_ok(user: dict, directory: ldap.LdapConfig | None, password: str) -> bool | None:
+    """The local argon2id hash, or for a directory account the directory's answer (None:
+    the directory cannot be reached — not counted as a wrong password)."""
+    if directory is None:
+        return verify_password(user["password_hash"], password or "")
+    try:
+        return ldap.check_password(directory, str(user["subject"]), password or "")
+    except ldap.DirectoryUnavailable:
+        return None
 
 
 def login_identity(

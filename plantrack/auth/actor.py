@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from plantrack.store.auth_sql import AuthError, PermissionDenied
 
 SYSTEM_NAME = "示例数据生成器"
-METHODS = {"password": "密码", "oidc": "统一身份认证", "cli": "命令行", "system": "系统"}
+METHODS = {
+    "password": "密码",
+    "ldap": "单位目录（LDAP）",
+    "oidc": "统一身份认证",
+    "cli": "命令行",
+    "system": "系统",
+}
 
 __all__ = ["METHODS", "SYSTEM_NAME", "Actor", "AuthError", "PermissionDenied"]
 
@@ -24,7 +30,7 @@ class Actor:
     display_name: str
     role: str
     departments: tuple[str, ...] = ()
-    method: str = "password"  # password | oidc | cli | system
+    method: str = "password"  # password | ldap | oidc | cli | system
     token: str | None = field(default=None, repr=False)
 
     @property

@@ -77,8 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--department", action="append", default=[], help="所属部门（统计员必填，可多次）"
     )
     p.add_argument("--display-name", help="姓名")
-    p.add_argument("--provider", help="统一身份认证（OIDC）提供方名称")
-    p.add_argument("--subject", help="统一身份认证中的用户标识（sub）")
+    p.add_argument("--provider", help="统一身份认证（OIDC）提供方（issuer），或 ldap（单位目录）")
+    p.add_argument("--subject", help="统一身份认证中的用户标识（sub），或目录中的登录名")
     add_user_args(p, "管理员账号")
     p.set_defaults(func=user_add)
 
