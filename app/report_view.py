@@ -20,7 +20,7 @@ from plantrack.report import SECTIONS, ReportContent, build_content, render
 from plantrack.report.content import default_org
 from plantrack.report.output import pdf_available
 from plantrack.report.rows import COLUMNS
-from plantrack.report.tasks import KIND_NAMES
+from plantrack.report.tasks import KIND_NAMES, status_columns
 from plantrack.workspace import Workspace
 
 MIME = {
@@ -177,11 +177,13 @@ def _tasks(content: ReportContent) -> None:
     if not s.available:
         st.info(t("report.tasks_none"))
         return
+    cols = status_columns(content.final)  # a 总结评估 has no 进行中 and says 未完成
     counts = pd.DataFrame(s.counts).T.rename(index=KIND_NAMES)
     if not counts.empty:
+        counts = counts[[k for k, _ in cols]].rename(columns=dict(cols))
         st.dataframe(counts, width="stretch", placeholder="—")
     if not s.overdue.empty:
-        st.caption(t("report.overdue"))
+        st.caption(t("report.overdue.final" if content.final else "report.overdue"))
         st.dataframe(
             _plain(s.overdue, OVERDUE_NAMES), hide_index=True, width="stretch", placeholder="—"
         )

@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from plantrack.assess import Rule, assess_frame, assess_one
@@ -126,6 +127,18 @@ def test_final_report_at_the_plan_end_names_open_milestones_as_unfinished(demo_w
         assert f"{quote(r['指标名称'])}未完成" in c.narrative["problems"], r["指标名称"]
     assert f"未完成{len(undone)}个" in c.narrative["overview"].splitlines()[1]
     assert "进行中" not in c.narrative["overview"] + c.narrative["indicators"]
+    # §三 likewise: nothing is 进行中 at the end; the overdue list and 表2 say 未完成
+    assert c.tasks.by_status()["进行中"] == 0
+    assert "进行中" not in c.narrative["tasks"] and "未完成的事项" in c.narrative["tasks"]
+    doc = Document(io.BytesIO(render(c, ".docx", charts=[])))
+    counts = next(t for t in doc.tables if t.rows[0].cells[0].text == "类别")
+    assert [x.text for x in counts.rows[0].cells] == [
+        "类别",
+        "已完成",
+        "逾期完成",
+        "未完成",
+        "合计",
+    ]
 
 
 # -- 3. projections capped by nature ---------------------------------------------------------

@@ -34,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.charts": ("显示各指标图表（较慢）", "Show indicator charts (slower)"),
     "report.tasks_none": ("任务台账暂不可用。", "The task registry is not available."),
     "report.overdue": ("逾期未完成事项", "Overdue items"),
+    "report.overdue.final": ("规划期末未完成事项", "Items not done by the end of the plan"),
     "report.problems": ("滞后、逆向等指标（约束性在前）", "Lagging / moving away (binding first)"),
     "report.batches": ("使用的上报批次", "Batches used"),
     "report.meta": (

@@ -351,8 +351,13 @@ def build_content(
         counts=verdict_counts(table),
         pace=plan_pace(ws, table, as_of),
         tasks=task_summary(
-            ws, as_of, known_on, plans, unit=None if area == ws.district else area_name
-        ),
+            ws,
+            as_of,
+            known_on,
+            plans,
+            unit=None if area == ws.district else area_name,
+            final=kind == "总结评估",
+        ),  # fmt: skip
         problems=problem_rows(table),
         indicator_names={i: ws.indicators[i].name for i in related},
         area_names=dict(ws.area_names),

@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from plantrack.report.content import SECTIONS, ReportContent
 from plantrack.report.narrative import ordinal
 from plantrack.report.rows import COLUMNS, FILLS, SOURCES, WIDTHS
-from plantrack.report.tasks import KIND_NAMES, STATUSES
+from plantrack.report.tasks import KIND_NAMES, status_columns
 from plantrack.report.wording import DEMO_MARK
 
 # GB/T 9704: 标题 方正小标宋, 一级标题 黑体, 二级标题 楷体, 正文 仿宋 (三号). Word and WPS use them
@@ -305,14 +305,15 @@ def _tasks(doc, c: ReportContent, n: list[int]) -> None:
     s = c.tasks
     if not s.available or not s.total:
         return
-    header = ["类别", *STATUSES, "合计"]
+    cols = status_columns(c.final)
+    header = ["类别", *(h for _, h in cols), "合计"]
     rows = [
-        [KIND_NAMES[k], *(str(v[st]) for st in STATUSES), str(sum(v.values()))]
+        [KIND_NAMES[k], *(str(v[st]) for st, _ in cols), str(sum(v.values()))]
         for k, v in s.counts.items()
     ]
     n[0] += 1
     caption(doc, f"表{n[0]}  重点任务推进情况{_demo(c)}")
-    _table(doc, header, rows, [6, 3, 3, 3, 3, 3], size=10.5)
+    _table(doc, header, rows, [6, *([3] * len(cols)), 3], size=10.5)
     if not s.overdue.empty:
         n[0] += 1
         word = "未完成" if c.final else "逾期未完成"

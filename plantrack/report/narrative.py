@@ -149,9 +149,10 @@ def tasks(c: ReportContent) -> str:
     st = s.by_status()
     done = st["已完成"] + st["逾期完成"]
     overdue = "未完成" if c.final else "逾期未完成"
+    pending = "" if c.final else f"进行中{st['进行中']}项，"
     lines = [
         f"纳入评估的重点任务、重大行政决策事项和里程碑共{s.total}项：已完成{done}项"
-        f"（其中逾期完成{st['逾期完成']}项），进行中{st['进行中']}项，{overdue}{st['逾期']}项。"
+        f"（其中逾期完成{st['逾期完成']}项），{pending}{overdue}{st['逾期']}项。"
     ]
     if not s.overdue.empty:
         items = "；".join(

@@ -19,7 +19,7 @@ from plantrack.report.content import SECTIONS, ReportContent
 from plantrack.report.docx_writer import SUBHEAD
 from plantrack.report.output import PDF_HINT, PdfUnavailable
 from plantrack.report.rows import COLUMNS, FILLS, WIDTHS
-from plantrack.report.tasks import KIND_NAMES, STATUSES
+from plantrack.report.tasks import KIND_NAMES, status_columns
 from plantrack.report.wording import DEMO_MARK
 
 FONT = "NotoSansCJK"  # headings (黑体 role)
@@ -273,13 +273,15 @@ def build_pdf(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     s = c.tasks
     n = 1
     if s.available and s.total:
+        cols = status_columns(c.final)
         rows = [
-            [KIND_NAMES[k], *(str(v[x]) for x in STATUSES), str(sum(v.values()))]
+            [KIND_NAMES[k], *(str(v[x]) for x, _ in cols), str(sum(v.values()))]
             for k, v in s.counts.items()
         ]
         n += 1
         _caption(pdf, f"表{n}  重点任务推进情况{demo}")
-        _table(pdf, ["类别", *STATUSES, "合计"], rows, [6, 3, 3, 3, 3, 3], size=9)
+        header = ["类别", *(h for _, h in cols), "合计"]
+        _table(pdf, header, rows, [6, *([3] * len(cols)), 3], size=9)
         if not s.overdue.empty:
             word = "未完成" if c.final else "逾期未完成"
             rows = [

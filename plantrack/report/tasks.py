@@ -17,6 +17,15 @@ from plantrack.workspace import Workspace
 
 KIND_NAMES = {"task": "重点任务", "decision": "重大行政决策事项", "milestone": "里程碑指标"}
 STATUSES = ("已完成", "逾期完成", "进行中", "逾期")
+
+
+def status_columns(final: bool) -> list[tuple[str, str]]:
+    """(status, column heading) of the task table: a 总结评估 has no 进行中 and says 未完成."""
+    if final:
+        return [("已完成", "已完成"), ("逾期完成", "逾期完成"), ("逾期", "未完成")]
+    return [(s, s) for s in STATUSES]
+
+
 OVERDUE_COLUMNS = ["id", "plan", "kind", "title", "units", "deadline_text", "due", "label"]
 PLAN_HEADER = ["序号", "条款", "任务", "牵头部门", "年度", "完成程度", "进展情况"]
 PLAN_WIDTHS = [3, 6, 7, 10, 3, 4, 7]  # 牵头部门 often lists many units: the widest
@@ -57,10 +66,18 @@ class TaskSummary:
 
 
 def task_summary(
-    ws: Workspace, as_of: date, known_on: date | None, plans: list[str], unit: str | None = None
+    ws: Workspace,
+    as_of: date,
+    known_on: date | None,
+    plans: list[str],
+    unit: str | None = None,
+    final: bool = False,
 ) -> TaskSummary:
     """Counts by kind and status, and the overdue list, for the chosen plans (and, for a
-    街道 report, only the tasks that 街道 owns: its name or 各街道 among the units)."""
+    街道 report, only the tasks that 街道 owns: its name or 各街道 among the units).
+
+    In a 总结评估 (``final``) nothing is still 进行中: what is not done at the end of the plan
+    period is 逾期 (written 未完成), even when due on the as-of date itself."""
     try:
         from plantrack.tasks.board import task_table
     except ImportError:
@@ -70,6 +87,8 @@ def task_summary(
     if unit is not None:
         owned = table["units"].astype(str).map(lambda u: unit in u or "各街道" in u)
         table = table[owned].reset_index(drop=True)
+    if final:
+        table = table.assign(status=table["status"].replace({"进行中": "逾期"}))
     counts: dict[str, dict[str, int]] = {}
     for kind in KIND_NAMES:
         part = table[table["kind"] == kind]
