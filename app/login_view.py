@@ -76,6 +76,13 @@ def signin_link() -> None:
     )
 
 
+# looks like Streamlit's secondary button (st.html draws plain HTML)
+_BUTTON = (
+    "font:inherit;padding:.3rem .8rem;border:1px solid rgba(49,51,63,.25);border-radius:.5rem;"
+    "background:#fff;color:inherit;cursor:pointer;min-height:2.4rem"
+)
+
+
 def logout_form(actor: Actor) -> None:
     """A real HTML form posting to /signout (deletes the session row, clears the cookie);
     its form token is derived from the session token, which another site cannot know."""
@@ -85,7 +92,7 @@ def logout_form(actor: Actor) -> None:
     st.html(
         f'<form method="post" action="{SIGNOUT}" id="plantrack-signout">'
         f'<input type="hidden" name="csrf" value="{token}">'
-        f'<button type="submit" class="plantrack-signout">{escape(t("auth.logout"))}</button>'
+        f'<button type="submit" style="{_BUTTON}">{escape(t("auth.logout"))}</button>'
         "</form>"
     )
 
