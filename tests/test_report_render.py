@@ -240,3 +240,11 @@ def test_every_table_has_a_numbered_caption(demo_ws):
         assert re.search(rf"表\s*\d+\s+{re.escape(sec.caption)}", text.replace("\n", "")), (
             sec.caption
         )
+
+
+def test_word_appendix_table_starts_its_own_page(demo_ws):
+    """附表1 with its note on one page (LibreOffice left its last rows alone on a last page)."""
+    c = build_content(demo_ws, date(2025, 12, 31), KNOWN)
+    doc = Document(io.BytesIO(render(c, ".docx", charts=[])))
+    cap = next(p for p in doc.paragraphs if p.text.startswith("附表1"))
+    assert cap.paragraph_format.page_break_before is True

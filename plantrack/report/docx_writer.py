@@ -403,7 +403,9 @@ def build_docx(c: ReportContent, charts: list[tuple[str, bytes]]) -> bytes:
     _text(doc, c.narrative["next_steps"])
     doc.add_heading(heads["methods"], level=1)
     _text(doc, "\n".join(c.methods))
-    caption(doc, f"附表1  使用的上报批次{_demo(c)}")
+    # 附表1 starts a page: it then fits one page with its note (in LibreOffice, following the
+    # methods it left its last rows and the note alone on a nearly empty last page)
+    caption(doc, f"附表1  使用的上报批次{_demo(c)}").paragraph_format.page_break_before = True
     rows = [batch_row(b) for b in c.batches.to_dict(orient="records")]
     _table(doc, ["批次", "入库时间", "文件", "上报人", "来源"], rows, [2, 5, 7, 6, 3], size=9)
     batches = "、".join(str(b) for b in c.batch_ids) or "无"
