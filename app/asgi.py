@@ -78,7 +78,7 @@ def secure_cookie(request: Request) -> bool:
     if flag in {"0", "false", "no"}:
         return False
     forwarded = request.headers.get("x-forwarded-proto", "")
-    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+    return request.scope.get("scheme") == "https" or forwarded.split(",")[0].strip() == "https"
 
 
 def _set_cookie(resp: Response, request: Request, name: str, value: str, max_age: int) -> None:

@@ -224,3 +224,29 @@ def test_next_is_only_a_path_on_this_site() -> None:
     assert safe_next("/indicator?id=a&area=b") == "/indicator?id=a&area=b"
     for bad in ("//evil.example/", "https://evil.example/", "/\\evil", "evil", "", "/signout"):
         assert safe_next(bad) == "/"
+
+
+def test_secure_flag_over_https_behind_a_proxy_or_when_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from app.asgi import _set_cookie, secure_cookie
+
+    def request(scheme: str, *headers: tuple[str, str]) -> Request:
+        raw = [(k.encode(), v.encode()) for k, v in headers]
+        return Request({"type": "http", "scheme": scheme, "headers": raw, "path": "/"})
+
+    monkeypatch.delenv("PLANTRACK_COOKIE_SECURE", raising=False)
+    assert not secure_cookie(request("http"))
+    assert secure_cookie(request("https"))
+    assert secure_cookie(request("http", ("x-forwarded-proto", "https")))
+    resp = Response()
+    _set_cookie(resp, request("https"), COOKIE, "tok", 60)
+    header = resp.headers["set-cookie"]
+    assert "HttpOnly" in header and "Secure" in header and "samesite=strict" in header.lower()
+    monkeypatch.setenv("PLANTRACK_COOKIE_SECURE", "1")
+    assert secure_cookie(request("http"))
+    monkeypatch.setenv("PLANTRACK_COOKIE_SECURE", "0")
+    assert not secure_cookie(request("https"))
