@@ -282,8 +282,9 @@ class Store:
         if scope is None:
             owners, locks = None, set()
         else:
-            owners = scope.owners_of(sorted(set(df["indicator"])))
-            pairs = set(zip(df["indicator"], df["period"], strict=True))
+            keys = df[["indicator", "period"]].drop_duplicates()  # not a loop over every row
+            owners = scope.owners_of(sorted(set(keys["indicator"])))
+            pairs = set(zip(keys["indicator"], keys["period"], strict=True))
             locks = scope.locks_of(pairs)
         user = auth_sql.authorize(con, actor, action, owners=owners, locks=locks)
         return str(user["name"])
