@@ -25,7 +25,7 @@ MARKS = {rp.DEPT_LATE: "×", rp.DEPT_PENDING: "…", rp.DEPT_DONE: "✓"}
 TABLE_CSS = (
     "<style>.pt-grid{border-collapse:collapse;font-size:.9rem;width:100%}"
     ".pt-grid th,.pt-grid td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left}"
-    ".pt-grid th,.pt-grid td{white-space:nowrap}"
+    ".pt-grid th{white-space:nowrap}.pt-grid td{min-width:5.5rem}"
     ".pt-grid thead th{background:#f0f2f6}.pt-wrap{overflow-x:auto}"
     ".pt-grid caption{text-align:left;font-weight:600;padding:.3rem 0}</style>"
 )

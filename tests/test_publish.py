@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,13 @@ def test_site_files_and_demo_mark(demo_ws: Workspace, tmp_path: Path) -> None:
             assert 'href="#main"' in text and text.count("<h1>") == 1
     page = (tmp_path / "site" / "ind-fitness.regular_exercise_rate.html").read_text("utf-8")
     assert '<svg role="img"' in page and "<desc" in page and "<table>" in page
+    # the axis and the description round as the table does (41.1, not 41.08)
+    precision = demo_ws.indicators["fitness.regular_exercise_rate"].precision
+    numbers = re.findall(r"<text[^>]*>([\d.,-]+)</text>", page)
+    numbers += re.findall(r"的(-?[\d.,]+)%", page.split("<desc")[1].split("</desc>")[0])
+    assert len(numbers) >= 4
+    assert all(len(n.split(".")[1]) == precision for n in numbers if "." in n), numbers
+    assert 'role="region" tabindex="0"' in page.split("<svg")[0][-120:]  # scrolls on a phone
     data = json.loads((tmp_path / "site" / "data" / "values.json").read_text("utf-8"))
     assert data and max(r["period"] for r in data) <= "2024Q4"  # nothing after as-of
     plan = (tmp_path / "site" / "plan-disabled.html").read_text("utf-8")
@@ -85,10 +93,10 @@ def test_axe_no_serious_violations(demo_ws: Workspace, tmp_path: Path, width: in
                 if v["impact"] in ("serious", "critical")
             ]
             assert bad == [], f"{name} @ {width}px: {bad}"
+            shot = ARTIFACTS / f"publish_{name.split('.')[0]}_{width}.png"
+            tab.screenshot(path=str(shot), full_page=True)  # as a reader first sees it
             tab.keyboard.press("Tab")  # the skip link is the first stop and becomes visible
             assert tab.evaluate("document.activeElement.getAttribute('href')") == "#main"
-            shot = ARTIFACTS / f"publish_{name.split('.')[0]}_{width}.png"
-            tab.screenshot(path=str(shot), full_page=True)
 
 
 def test_only_approved_figures_are_published(demo_copy: Workspace, tmp_path: Path) -> None:

@@ -172,8 +172,12 @@ def _indicator_page(ws: Workspace, iid: str, values: pd.DataFrame, as_of: date) 
         return _page(ws, ind.name, body + "<p>暂无公开数据。</p>", as_of)
     points = [(str(p), float(v)) for p, v in zip(mine["period"], mine["value"], strict=True)]
     target = ind.target.value if ind.target and ind.target.value is not None else None
-    chart = line_svg(f"c-{iid.replace('.', '-')}", f"{ind.name}（{unit}）", points, unit, target)
-    body += f"<figure>{chart}<figcaption>图：{escape(ind.name)}，单位：{escape(unit)}。"
+    chart = line_svg(f"c-{iid.replace('.', '-')}", f"{ind.name}（{unit}）", points, unit, target,
+                     fmt=lambda v: _fmt(v, ind.precision))  # fmt: skip
+    region = f'<div class="wrap" role="region" tabindex="0" aria-label="{escape(ind.name)}图表">'
+    body += (
+        f"<figure>{region}{chart}</div><figcaption>图：{escape(ind.name)}，单位：{escape(unit)}。"
+    )
     body += "数值见下表。</figcaption></figure>"
     rows = [[escape(p), _fmt(v, ind.precision)] for p, v in points]
     body += _table(f"{ind.name}历年数值", ["期间", f"数值（{unit}）"], rows)
