@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app.i18n import STRINGS, lang, lang_params, t
+from plantrack.periods import parse_period
 from plantrack.present import LIGHT_DOTS, VERDICTS, fmt_share, verdict_icon
 from plantrack.workspace import Workspace
 
@@ -250,6 +251,23 @@ def dept_names(ws: Workspace, names: pd.Series) -> pd.Series:
         return ", ".join(glossary.get(p, p) for p in cell.split("、"))
 
     return names.map(one)
+
+
+_QUARTERS_ZH = "一二三四"
+
+
+def period_label(period: object) -> str:
+    """A data period as readers write it: 2025年四季度 / 2025年3月 / 2025年 in Chinese,
+    2025 Q4 / 2025-03 / 2025 in English (the stored code ``2025Q4`` is for files)."""
+    p = parse_period(period) if period is not None and not pd.isna(period) else None
+    if p is None:
+        return "—" if period is None or pd.isna(period) else str(period)
+    en = lang() == "en"
+    if p.month:
+        return f"{p.year}-{p.month:02d}" if en else f"{p.year}年{p.month}月"
+    if p.quarter:
+        return f"{p.year} Q{p.quarter}" if en else f"{p.year}年{_QUARTERS_ZH[p.quarter - 1]}季度"
+    return str(p.year) if en else f"{p.year}年"
 
 
 def unit_text(unit: str) -> str:

@@ -90,12 +90,12 @@ def headline(ws: Workspace, ind: Indicator, area: str, row: dict, as_of: date) -
         st.markdown(f"### {c.verdict_md(row.get('verdict'))}")
     unit_note = "" if unit == "%" else f"（{c.unit_text(unit)}）"
     latest = fmt_number(_value(row.get("latest_value")), p, "%" if unit == "%" else "")
-    period = row.get("latest_period") or "—"
+    period = c.period_label(row.get("latest_period"))
     cols[1].metric(f"{t('col.latest')}{unit_note} · {period}", latest, border=True)
     target = fmt_target(row.get("comparator"), _value(row.get("target_value")), "", p)
     if unit == "%" and target != "—":
         target += "%"
-    tp = row.get("target_period") or ""
+    tp = c.period_label(row.get("target_period")) if row.get("target_period") else ""
     cols[2].metric(f"{t('col.target')}{unit_note} · {tp}".rstrip(" ·"), target, border=True)
     completion = _value(row.get("completion"))
     share, meaning = c.completion_parts(completion)
@@ -118,7 +118,13 @@ def headline(ws: Workspace, ind: Indicator, area: str, row: dict, as_of: date) -
     if pv is not None and _still_ahead(row.get("projected_period"), as_of):
         meets = row.get("projected_meets")
         key = "indicator.projection.meets" if meets else "indicator.projection.misses"
-        notes.append(t(key, period=row.get("projected_period"), value=fmt_number(pv, p, unit)))
+        notes.append(
+            t(
+                key,
+                period=c.period_label(row.get("projected_period")),
+                value=fmt_number(pv, p, unit),
+            )
+        )
     if notes:
         st.caption("；".join(notes))
 
@@ -156,7 +162,7 @@ def series_chart(
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("col.period"): view["period"].astype(str).to_numpy(),
+                    t("col.period"): view["period"].map(c.period_label).to_numpy(),
                     t("col.value"): fmt_numbers(
                         view["value"], [ind.precision] * len(view), [ind.unit] * len(view)
                     ),
@@ -200,7 +206,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
     shown = ranked
     if len(ranked) > 2 * AREA_ENDS + 10:
         shown = pd.concat([ranked.head(AREA_ENDS), ranked.tail(AREA_ENDS)])
-    st.caption(t("indicator.areas.caption", period=latest, n=len(rows),
+    st.caption(t("indicator.areas.caption", period=c.period_label(latest), n=len(rows),
                  district=fmt_number(district, ind.precision, ind.unit)))  # fmt: skip
     if len(shown) < len(ranked):
         st.caption(t("indicator.areas.ends", n=AREA_ENDS))
@@ -233,7 +239,7 @@ def _history_view(ws: Workspace, hist: pd.DataFrame, ind: Indicator) -> pd.DataF
     out = pd.DataFrame(
         {
             t("indicator.area"): hist["area"].map(c.area_labels(ws)).fillna(hist["area"]),
-            t("col.period"): hist["period"],
+            t("col.period"): hist["period"].map(c.period_label),
             t("col.value"): fmt_numbers(hist["value"], [ind.precision] * len(hist),
                                         [ind.unit] * len(hist)),
             t("col.revision"): hist["revision"],

@@ -72,3 +72,27 @@ def test_every_indicator_definition_in_one_language(empty_ws: Workspace, lang: s
                 assert ind.name not in cells["Name"] or not ind.name_en
     finally:
         del st.session_state["lang"]
+
+
+def test_periods_are_written_as_readers_write_them(app_env: Path):
+    """数据期 2025年四季度, not the file code 2025Q4, in the metrics, captions and tables."""
+    at = page("zh", ind="fitness.regular_exercise_rate")
+    latest = next(m for m in at.metric if m.label.startswith("现状值"))
+    assert re.search(r"· 20\d\d年[一二三四]季度$", latest.label), latest.label
+    history = next(x.value for x in at.dataframe if "修订次数" in x.value.columns)
+    history = history.data if hasattr(history, "data") else history
+    periods = history["数据期"].astype(str)
+    assert periods.str.fullmatch(r"20\d\d年([一二三四]季度)?").all(), periods.tolist()[:5]
+    assert any(re.match(r"20\d\d年[一二三四]季度各街道数值", c.value) for c in at.caption)
+    text = " ".join([m.label for m in at.metric] + [c.value for c in at.caption])
+    assert not re.search(r"\d{4}Q\d", text), text
+    en = page("en", ind="fitness.regular_exercise_rate")
+    assert any(re.search(r"20\d\d Q[1-4]$", m.label) for m in en.metric)
+
+
+def test_period_label():
+    from app.components import period_label
+
+    assert period_label("2025Q4") == "2025年四季度"
+    assert period_label("2025") == "2025年" and period_label("2024-03") == "2024年3月"
+    assert period_label(None) == "—"

@@ -163,7 +163,7 @@ def test_indicator_area_and_as_of(app_env: Path):
     at.button(key="ind_as_of_2023-12-31").click().run()
     ok(at)
     assert at.query_params["as_of"] == "2023-12-31"
-    assert any("2023Q4" in m.label for m in at.metric)
+    assert any("2023年四季度" in m.label for m in at.metric)
 
 
 def test_indicator_page_in_english(app_env: Path):

@@ -158,7 +158,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "indicator.series": ("数据序列", "Series"),
     "indicator.areas": ("各街道比较", "Sub-areas compared"),
     "indicator.areas.caption": (
-        "{period} 各街道数值（{n} 个），由好到差排列；虚线为全区 {district}。斜线条形为不如全区。",
+        "{period}各街道数值（{n} 个），由好到差排列；虚线为全区 {district}。斜线条形为不如全区。",
         "{period}, {n} sub-areas, best first; dashed line: district {district}. Hatched bars "
         "are worse than the district.",
     ),
@@ -179,11 +179,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "indicator.reason": ("说明：{reason}", "Note: {reason}"),
     "indicator.projection.meets": (
-        "按现有增速，预计{period}年达到{value}，可以实现目标",
+        "按现有增速，预计{period}达到{value}，可以实现目标",
         "At the present growth rate, {value} in {period}: the target would be met",
     ),
     "indicator.projection.misses": (
-        "按现有增速，预计{period}年为{value}，难以实现目标",
+        "按现有增速，预计{period}为{value}，难以实现目标",
         "At the present growth rate, {value} in {period}: the target would be missed",
     ),
     "indicator.flow.note": (
