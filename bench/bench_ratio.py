@@ -305,12 +305,14 @@ def _med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
-def report(trivial: Target, others: list[Target], assess: dict | None, rounds: int) -> str:
+def report(
+    trivial: Target, others: list[Target], assess: dict | None, rounds: int, load: float
+) -> str:
     t_cold, t_rerun = _med(trivial.cold), _med(trivial.reruns)
     lines = [
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load average before the run "
-        f"{os.getloadavg()[0]:.2f}; medians of {rounds} rounds, interleaved",
+        f"{platform.python_version()}; load average (1 min) {load:.2f} before the run, "
+        f"{os.getloadavg()[0]:.2f} after; medians of {rounds} rounds, interleaved",
         "",
         "| what | trivial app | PlanTrack | ratio |",
         "|---|---|---|---|",
@@ -346,6 +348,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--assess", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     if args.assess:  # child process
         print(json.dumps(measure_assessment(*args.assess, args.rounds)))
         return
@@ -380,7 +383,7 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps({t.name: t.__dict__ for t in targets} | {"assess": assess},
                                             default=str, indent=1))  # fmt: skip
-    print(report(trivial, targets[1:], assess, args.rounds))
+    print(report(trivial, targets[1:], assess, args.rounds, load))
 
 
 if __name__ == "__main__":
