@@ -110,7 +110,7 @@ def attention_list(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
                      target=target[i])  # fmt: skip
         else:
             line = t("overview.attention.line", attribute=attribute, lead=lead,
-                     latest=latest[i], period=r.latest_period or "—", target=target[i])  # fmt: skip
+                     latest=latest[i], period=c.period_label(r.latest_period), target=target[i])  # fmt: skip
         st.caption(line)
     if len(hit) > ATTENTION_LINKS:
         with st.expander(t("overview.attention.more", n=len(hit) - ATTENTION_LINKS)):
@@ -127,7 +127,9 @@ def display_table(ws: Workspace, table: pd.DataFrame, as_of: date) -> pd.DataFra
     tau = pd.to_numeric(table["time_share"], errors="coerce").astype(float)
     comp_text = [c.completion_text(x) for x in comp]
     latest = pd.Series(fmt_numbers(table["latest_value"], p, u), index=table.index)
-    period = table["latest_period"].map(lambda x: f"（{x}）" if isinstance(x, str) else "")
+    period = table["latest_period"].map(
+        lambda x: f"（{c.period_label(x)}）" if isinstance(x, str) else ""
+    )
     urls = [c.indicator_url(i, ws.district, as_of) for i in table["indicator"]]
     names = c.names(ws, table["indicator"]).to_numpy()
     return pd.DataFrame(

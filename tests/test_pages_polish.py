@@ -251,3 +251,17 @@ def test_uploader_words_replaced_by_css():
 
     css = style.css()
     assert 'content: "选择文件"' in css and "不超过" in css and "没有匹配的选项" in css
+
+
+def test_latest_periods_in_words_on_overview_and_departments(app_env: Path):
+    """现状值 with 2025年四季度, not the file code 2025Q4 (overview 需关注 and scorecard, and
+    the department page that shows the same scorecard)."""
+    code = re.compile(r"\d{4}Q\d")
+    ov = run("overview.py", as_of=date(2023, 12, 31))
+    attention = [x.value for x in ov.caption if "现状" in x.value]
+    assert attention and not any(code.search(x) for x in attention), attention[:2]
+    assert any("2023年四季度" in x for x in attention)
+    dept = run("departments.py", dept_as_of=date(2023, 12, 31))
+    latest = [str(v) for df in frames(dept) for col in df.columns if "现状" in str(col)
+              for v in df[col]]  # fmt: skip
+    assert latest and not any(code.search(x) for x in latest), latest[:3]
