@@ -9,6 +9,8 @@ this module is imported.
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +79,17 @@ class UploadResult:
         return self.rows[cols]
 
 
+def _import_checks() -> None:
+    import validation.run  # noqa: F401 — great-expectations: seconds, once per process
+
+
+def warm_checks() -> None:
+    """Import the checks (great-expectations) in a background thread while the file is read
+    and normalised; :func:`_validate`'s import then waits for it instead of starting over."""
+    if "validation.run" not in sys.modules:
+        threading.Thread(target=_import_checks, name="plantrack-gx-import", daemon=True).start()
+
+
 def _limit() -> int:
     return plantrack_settings.max_upload_bytes()
 
@@ -124,6 +137,7 @@ def check(
     try:
         files.check_size(size, name, limit or _limit())
         result.data = data
+        warm_checks()
         say("正在读取文件…")
         vocab = Vocabulary(ws.registry)
         table = read_table(data, name, vocab.match_header, mapping)
