@@ -17,6 +17,7 @@ from app.i18n import keep_language, seed_language, t
 from app.nav import sidebar_links
 from app.text import md_escape, md_escape_all, md_list
 from plantrack.config import ConfigError
+from plantrack.settings import redact
 from plantrack.store import StoreError
 from plantrack.workspace import Workspace
 
@@ -58,11 +59,19 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
         sidebar_links(actor.role)
         st.divider()
         _language()
-        st.caption(f"{t('source.label')}：{md_escape(ws.settings.source)}")
+        st.caption(_source(ws))
     if roles is not None and actor.role not in roles:
         st.error(t("auth.forbidden", role=md_escape(actor.role)))
         st.stop()
     return ws
+
+
+def _source(ws: Workspace) -> str:
+    """Where the figures come from, in the reader's language (a URL without its password)."""
+    s = ws.settings
+    if s.demo:
+        return t("source.demo")
+    return t("source.db", where=md_escape(redact(s.db_url) if s.db_url else str(s.db_path)))
 
 
 def _language() -> None:

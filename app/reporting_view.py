@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import cache
+from app.components import period_label
 from app.i18n import t
 from plantrack import reporting as rp
 from plantrack.periods import Period, parse_period
@@ -43,7 +44,7 @@ def _items(_ws: Workspace, db: str, period: str, as_of: date, version: int) -> p
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _overview(_ws: Workspace, db: str, as_of: date, version: int) -> str:
-    return rp.overview_line(_ws, as_of)
+    return rp.overview_line(_ws, as_of, label=period_label)
 
 
 def _db(ws: Workspace) -> str:
@@ -64,6 +65,7 @@ def choose_period(as_of: date) -> Period:
         t("reporting.period"),
         labels,
         index=labels.index(default),
+        format_func=period_label,
         placeholder=t("widget.choose"),
         key="reporting_period",
     )
@@ -75,7 +77,9 @@ def counts(ws: Workspace, period: Period, as_of: date) -> pd.DataFrame:
     summary = rp.summarise(items, rp.approvals(ws))
     done, total = rp.departments_reported(summary)
     cols = st.columns(4)
-    cols[0].metric(t("reporting.metric.depts", period=period), f"{done}/{total}", border=True)
+    cols[0].metric(
+        t("reporting.metric.depts", period=period_label(period)), f"{done}/{total}", border=True
+    )
     cols[1].metric(t("reporting.metric.due"), len(items), border=True)
     reported = int(items["status"].isin([rp.ON_TIME, rp.LATE_REPORTED]).sum())
     cols[2].metric(t("reporting.metric.reported"), reported, border=True)
@@ -107,7 +111,7 @@ def grid(ws: Workspace, as_of: date) -> None:
         return
     lookup = {(r["department"], r["period"]): r for _, r in table.iterrows()}
     late = table.groupby("department")["late"].sum().sort_values(ascending=False, kind="stable")
-    head = "".join(f'<th scope="col">{p}</th>' for p in periods)
+    head = "".join(f'<th scope="col">{html.escape(period_label(p))}</th>' for p in periods)
     body = []
     for dept in late.index:
         cells = "".join(_cell(lookup.get((dept, p))) for p in periods)
@@ -124,10 +128,10 @@ def grid(ws: Workspace, as_of: date) -> None:
 
 def missing(items: pd.DataFrame, period: Period) -> None:
     """The items not reported yet in the period, overdue first."""
-    st.subheader(t("reporting.detail", period=period))
+    st.subheader(t("reporting.detail", period=period_label(period)))
     open_ = items[items["status"].isin([rp.LATE, rp.PENDING])]
     if open_.empty:
-        st.success(t("reporting.detail.none", period=period))
+        st.success(t("reporting.detail.none", period=period_label(period)))
         return
     rank = (open_["status"] != rp.LATE).astype(int)
     open_ = open_.assign(_r=rank).sort_values(["_r", "department"], kind="stable")

@@ -22,6 +22,7 @@ All functions here are pure over the store's current data; nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -214,13 +215,19 @@ def latest_due_quarter(as_of: date) -> Period:
     return Period(q.year - 1, 4) if q.quarter == 1 else Period(q.year, (q.quarter or 1) - 1)
 
 
-def overview_line(ws: Workspace, as_of: date, rules: ReportingRules | None = None) -> str:
-    """ "x/y 个部门已报送 2024Q1" for the quarter being reported at ``as_of``."""
+def overview_line(
+    ws: Workspace,
+    as_of: date,
+    rules: ReportingRules | None = None,
+    label: Callable[[Period], str] = str,
+) -> str:
+    """ "x/y 个部门已报送 2024Q1" for the quarter being reported at ``as_of`` (``label``
+    writes the period, e.g. 2024年一季度 on a page)."""
     period = latest_due_quarter(as_of)
     done, total = departments_reported(period_summary(ws, period, as_of, rules))
     if not total:
-        return f"{period} 无应报事项"
-    return f"{done}/{total} 个部门已报送 {period}"
+        return f"{label(period)} 无应报事项"
+    return f"{done}/{total} 个部门已报送 {label(period)}"
 
 
 def recent_periods(as_of: date, quarters: int = 4, years: int = 2) -> list[Period]:

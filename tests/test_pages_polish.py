@@ -77,6 +77,9 @@ def test_english_survives_a_change_of_page(app_env: Path):
     assert at.radio(key="lang").value == "en"
     at.switch_page("pages/tasks.py").run()
     assert at.title[0].value == "Tasks and milestones"
+    source = [c.value for c in at.sidebar.caption if "source" in c.value]
+    assert len(source) == 1 and source[0].startswith("Data source: database ")
+    assert "数据" not in source[0]  # was "Data source：数据库 …"
     at.radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "任务与里程碑进展"
     assert "lang" not in at.query_params

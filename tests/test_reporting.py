@@ -151,12 +151,15 @@ def test_page_and_overview(app_env: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "填报进度"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["2023Q4 已报送部门"].count("/") == 1
+    assert metrics["2023年四季度 已报送部门"].count("/") == 1  # periods in words, not file codes
     grid = next(m.value for m in at.markdown if "pt-grid" in m.value)
-    assert '<th scope="row">区残联</th>' in grid and "2023Q4" in grid
+    assert '<th scope="row">区残联</th>' in grid and "2023年四季度" in grid
+    assert "2023Q4" not in grid
     # the approval status next to the counts: the demo approved its 2022 periods only
     assert "· 已审核" in grid and "· 草稿" in grid
-    at.selectbox(key="reporting_period").set_value("2023").run()
+    picker = at.selectbox(key="reporting_period")
+    assert "2023年四季度" in picker.options and "2023Q4" not in picker.options
+    picker.set_value("2023").run()
     grid = next(m.value for m in at.markdown if "pt-grid" in m.value)
     assert "×" in grid and rp.LATE in grid and "#fde2e1" in grid  # red with words
     assert any(rp.LATE in str(v) for v in at.dataframe[0].value.iloc[:, 0])
@@ -164,4 +167,4 @@ def test_page_and_overview(app_env: Path) -> None:
     ov.session_state["as_of"] = date(2024, 5, 1)
     ov.run()
     assert not ov.exception
-    assert any("个部门已报送 2024Q1" in m.value for m in ov.markdown)
+    assert any("个部门已报送 2024年一季度" in m.value for m in ov.markdown)

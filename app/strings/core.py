@@ -45,7 +45,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "示例数据（模拟，非官方统计）：当前打开的是自动生成的示例数据库，所有数值均为虚构，仅供试用。",
         "Demo data (synthetic, not official statistics): every figure here is invented for trial use.",
     ),
-    "source.label": ("数据来源", "Data source"),
+    "source.demo": (
+        "数据来源：示例数据库（模拟数据）",
+        "Data source: demo database (synthetic data)",
+    ),
+    "source.db": ("数据来源：数据库 {where}", "Data source: database {where}"),
     "error.config": ("配置文件有误，系统无法启动：", "The configuration has errors:"),
     "error.store": ("数据库无法打开：", "The database cannot be opened:"),
     # as-of date and plan filter
