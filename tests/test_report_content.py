@@ -88,6 +88,12 @@ def test_measures_are_per_indicator_and_changes_say_which_way(mid):
     assert moved(0.01, 1, "%") == "持平"
 
 
+def test_a_negative_completion_is_said_in_words(mid):
+    text = mid.narrative["problems"]
+    assert not re.search(r"完成进度-", text)  # was "完成进度-26.5%，低于时序进度…"
+    assert "向目标的相反方向变化，倒退幅度相当于目标变化量的" in text
+
+
 def test_one_precision_per_indicator(mid):
     for r in mid.rows:
         if r["_kind"] != "target" or r["基期值"] == "—":

@@ -190,16 +190,23 @@ def _facts(c: ReportContent, r: dict) -> str:
     parts = [f"现状值{at}"]
     if base is not None:
         parts.append(f"比基期{moved(latest - base, p, unit)}")
-    target = num(r["target_value"])
+    target, share = num(r["target_value"]), num(r["completion"])
     if c.final and target is not None:
         parts.append(
             f"距目标值{amount(target, p, unit)}还差{change(abs(target - latest), p, unit)}"
         )
-    elif num(r["completion"]) is not None:
-        share, ts = num(r["completion"]), num(r["time_share"])
-        low = "低于" if ts is not None and share is not None and share < ts else "对比"
+    elif share is not None and share < 0:
+        # a negative completion in words: moved away from the target, by this share of the
+        # change the target asks for (never a bare "完成进度-26.5%")
+        parts.append(
+            f"向目标的相反方向变化，倒退幅度相当于目标变化量的{fmt_share(-share)}"
+            f"（时序进度{fmt_share(num(r['time_share']))}）"
+        )
+    elif share is not None:
+        ts = num(r["time_share"])
+        low = "低于" if ts is not None and share < ts else "对比"
         parts.append(f"完成进度{fmt_share(share)}，{low}时序进度{fmt_share(ts)}")
-    if verdict == "逆向":
+    if verdict == "逆向" and (c.final or share is None or share >= 0):
         parts.append("与目标方向相反")
     return f"{verdict}：{'，'.join(parts)}"
 
