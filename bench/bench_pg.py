@@ -97,7 +97,7 @@ def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int,
         print(f"{ws.store.engine.name}: upload refused: {exc}")
         took = float("nan")
     flag.write_text("stop")
-    reads = [int(p.communicate(timeout=600)[0] or 0) for p in procs]
+    reads = [int((p.communicate(timeout=600)[0] or "0").split()[-1]) for p in procs]
     return took, len(q), reads
 
 

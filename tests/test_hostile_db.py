@@ -299,3 +299,23 @@ def test_a_reader_and_a_writer_in_one_server_process_wait_for_each_other(demo_db
         t.join(30)
     assert summary.stored == 1
     _fresh_verify(db)
+
+
+def test_no_duckdb_progress_bar_reaches_our_output(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on stdout for queries over 2 s; it corrupted `--json`
+    output and the benchmark's reader processes at province scale. Checked in a fresh
+    process, as the CLI runs (inside pytest DuckDB's default differs)."""
+    path = tmp_path / "p.duckdb"
+    duckdb.connect(str(path)).close()
+    code = (
+        "import sys; from pathlib import Path; from plantrack.store.connection import connect\n"
+        "for ro in (False, True):\n"
+        "    with connect(Path(sys.argv[1]), read_only=ro) as con:\n"
+        "        q = \"SELECT current_setting('enable_progress_bar')\"\n"
+        "        print(con.execute(q).fetchone()[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]

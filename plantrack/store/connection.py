@@ -33,6 +33,9 @@ def connect(
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config)
+            # DuckDB draws a progress bar on stdout for queries over 2 s: never in our output
+            # (it broke `--json` and a benchmark's reader processes)
+            con.execute("SET enable_progress_bar = false")
             break
         except duckdb.Error as exc:
             if not _busy(exc):
