@@ -145,6 +145,13 @@ def test_final_report_at_the_plan_end_names_open_milestones_as_unfinished(demo_w
         "未完成",
         "合计",
     ]
+    # the Excel 任务 sheet too: 状态 and 状态说明 agree (was 逾期 beside 进行中（无进展记录）)
+    sheet = load_workbook(io.BytesIO(render(c, ".xlsx")))["任务"]
+    head = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(head, (cell.value for cell in r), strict=True)) for r in sheet.iter_rows(2)]
+    assert rows and not any(str(r["状态说明"]).startswith("进行中") for r in rows)
+    assert {r["状态"] for r in rows} <= {"已完成", "逾期完成", "未完成"}
+    assert any(str(r["状态说明"]).startswith("未完成") for r in rows)
 
 
 # -- 3. projections capped by nature ---------------------------------------------------------

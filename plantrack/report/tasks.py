@@ -79,7 +79,7 @@ def task_summary(
     In a 总结评估 (``final``) nothing is still 进行中: what is not done at the end of the plan
     period is 逾期 (written 未完成), even when due on the as-of date itself."""
     try:
-        from plantrack.tasks.board import task_table
+        from plantrack.tasks.board import status_label, task_table
     except ImportError:
         return TaskSummary(available=False)
     table = task_table(ws, as_of, known_on)
@@ -87,8 +87,15 @@ def task_summary(
     if unit is not None:
         owned = table["units"].astype(str).map(lambda u: unit in u or "各街道" in u)
         table = table[owned].reset_index(drop=True)
-    if final:
+    if final:  # the status note says the same: 未完成（无进展记录）, not 进行中（无进展记录）
+        open_ = table["status"].isin(["进行中", "逾期"])
         table = table.assign(status=table["status"].replace({"进行中": "逾期"}))
+        table.loc[open_, "label"] = [
+            status_label("未完成", u, r)
+            for u, r in zip(
+                table.loc[open_, "update_status"], table.loc[open_, "recurring"], strict=True
+            )
+        ]
     counts: dict[str, dict[str, int]] = {}
     for kind in KIND_NAMES:
         part = table[table["kind"] == kind]

@@ -274,6 +274,8 @@ def build_xlsx(c: ReportContent) -> bytes:
             plan=c.tasks.table["plan"].map(c.plan_names).fillna(c.tasks.table["plan"]),
             kind=c.tasks.table["kind"].map({"task": "重点任务", "decision": "重大行政决策事项",
                                             "milestone": "里程碑"}).fillna(c.tasks.table["kind"]),
+            # a 总结评估 writes 逾期 as 未完成, as 表1 and §三 do
+            status=c.tasks.table["status"].replace({"逾期": "未完成"} if c.final else {}),
         )  # fmt: skip
         _frame_sheet(wb, "任务", tasks, TASK_COLUMNS)
     buf = io.BytesIO()
