@@ -183,7 +183,9 @@ def _csv_grid(text: str, name: str) -> pd.DataFrame:
         raise _too_wide(name, "")
     try:
         return pd.read_csv(
-            io.StringIO(text),
+            # bytes, not a StringIO: pandas re-encodes a text stream chunk by chunk
+            io.BytesIO(text.encode("utf-8")),
+            encoding="utf-8",
             sep=delimiter,
             header=None,
             names=range(width),
