@@ -42,19 +42,19 @@ def test_overview_toggle_shows_approved_figures_only(app_env: Path) -> None:
     at.session_state["as_of"] = AS_OF
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert latest_cell(at) == "77.7%（2023）"  # the latest, not yet approved
+    assert latest_cell(at) == "77.7%（2023年）"  # the latest, not yet approved
     at.toggle(key="ov_approved").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert latest_cell(at) == "50.0%（2022）"  # the demo approves its periods through 2022
+    assert latest_cell(at) == "50.0%（2022年）"  # the demo approves its periods through 2022
     assert not any("77.7" in str(f.value.to_dict()) for f in at.dataframe)
     # once both lead departments' 2023 is approved, the figure shows as approved
     for dept in ("区委组织部", "区残联"):
         approval.change(ws.store, admin, Action.SUBMIT, dept, "2023")
         approval.change(ws.store, admin, Action.APPROVE, dept, "2023")
     at.run()
-    assert latest_cell(at) == "77.7%（2023）"
+    assert latest_cell(at) == "77.7%（2023年）"
     at.toggle(key="ov_approved").set_value(False).run()
-    assert latest_cell(at) == "77.7%（2023）"
+    assert latest_cell(at) == "77.7%（2023年）"
 
 
 def test_approved_only_needs_every_lead_department_of_the_indicator(demo_copy) -> None:
