@@ -144,12 +144,15 @@ def _log_in(page, user: str | None, password: str | None, attempts: int = 3) -> 
     """Fill in the login form if the app shows one instead of the page (default: the demo
     admin of ``tests.browser``) and wait until a run has ended without it; a lost submit
     (the form redrawn empty) is tried again, up to ``attempts`` times."""
-    from tests.browser import DEMO_ADMIN, ERROR_SELECTOR, LOGIN_PASSWORD
+    from tests.browser import DEMO_ADMIN, ERROR_SELECTOR, LOGGED_IN, LOGIN_PASSWORD
 
     page.wait_for_selector("h1, input[type='password']", timeout=APP_TIMEOUT_MS)
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=APP_TIMEOUT_MS
     )
+    # the login form or a logged-in page: right after the first run's page switch ("/" →
+    # /overview) a run can look finished with neither (tests.browser.log_in has the same wait)
+    page.wait_for_selector(f"{LOGIN_PASSWORD}, {LOGGED_IN}", timeout=APP_TIMEOUT_MS)
     if page.locator(LOGIN_PASSWORD).count() == 0:
         return
     for attempt in range(1, attempts + 1):
