@@ -253,21 +253,17 @@ def dept_names(ws: Workspace, names: pd.Series) -> pd.Series:
     return names.map(one)
 
 
-_QUARTERS_ZH = "一二三四"
-
-
 def period_label(period: object) -> str:
     """A data period as readers write it: 2025年四季度 / 2025年3月 / 2025年 in Chinese,
     2025 Q4 / 2025-03 / 2025 in English (the stored code ``2025Q4`` is for files)."""
     p = parse_period(period) if period is not None and not pd.isna(period) else None
     if p is None:
         return "—" if period is None or pd.isna(period) else str(period)
-    en = lang() == "en"
     if p.month:
-        return f"{p.year}-{p.month:02d}" if en else f"{p.year}年{p.month}月"
+        return t("period.month", year=p.year, month=p.month)
     if p.quarter:
-        return f"{p.year} Q{p.quarter}" if en else f"{p.year}年{_QUARTERS_ZH[p.quarter - 1]}季度"
-    return str(p.year) if en else f"{p.year}年"
+        return t("period.quarter", year=p.year, q=t("period.quarters")[p.quarter - 1])
+    return t("period.year", year=p.year)
 
 
 def unit_text(unit: str) -> str:

@@ -45,6 +45,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "示例数据（模拟，非官方统计）：当前打开的是自动生成的示例数据库，所有数值均为虚构，仅供试用。",
         "Demo data (synthetic, not official statistics): every figure here is invented for trial use.",
     ),
+    "period.month": ("{year}年{month}月", "{year}-{month:02d}"),
+    "period.quarter": ("{year}年{q}季度", "{year} Q{q}"),
+    "period.quarters": ("一二三四", "1234"),
+    "period.year": ("{year}年", "{year}"),
     "source.demo": (
         "数据来源：示例数据库（模拟数据）",
         "Data source: demo database (synthetic data)",
