@@ -58,7 +58,7 @@ def test_upload_in_one_replica_shows_in_the_other_on_its_next_rerun(demo_db, pg_
         after = reader.ask("rerun")
         assert "张三" in after["revisions"] and "副本测试" in after["revisions"]
         assert after["metrics"] != before["metrics"]
-        latest = next(v for k, v in after["metrics"].items() if "2024Q1" in k)
+        latest = next(v for k, v in after["metrics"].items() if "2024年一季度" in k)
         assert latest.replace(",", "").startswith("1000")
     finally:
         reader.close()
