@@ -20,7 +20,7 @@ from plantrack.periods import parse_period
 from plantrack.present import LIGHT_DOTS, VERDICTS, fmt_share, verdict_icon
 from plantrack.workspace import Workspace
 
-MID, FINAL = date(2023, 12, 31), date(2025, 12, 31)
+MID, FINAL = date(2023, 12, 31), date(2025, 12, 31)  # the demo's; see plan_dates
 MIN_DATE = date(2020, 1, 1)
 DATE_FORMAT = "YYYY-MM-DD"  # the one date format of the UI (date_input and DateColumn)
 SHARED_AS_OF = "_as_of"
@@ -55,12 +55,27 @@ def sync_to_url(param: str, value: object) -> None:
     st.session_state[f"_url_{param}"] = text
 
 
-def parse_date(text: str) -> date | None:
+def plan_dates(ws: Workspace) -> tuple[date, date, date]:
+    """(earliest date, 中期, 终期) of the configured plans: from the first day of the earliest
+    base period (or start year) to the end of the last plan year; 中期 is the end of the
+    middle year. A registry for 2001–2011 can be read at 2008, not only from 2020."""
+    plans = list(ws.plans.values())
+    if not plans:
+        return MIN_DATE, MID, FINAL
+    firsts = []
+    for p in plans:
+        base = parse_period(p.base_period) if p.base_period else None
+        firsts.append(date(base.year, 1, 1) if base else date(p.start_year - 1, 1, 1))
+    start, end = min(p.start_year for p in plans), max(p.end_year for p in plans)
+    return min(firsts), date((start + end) // 2, 12, 31), date(end, 12, 31)
+
+
+def parse_date(text: str, earliest: date = MIN_DATE) -> date | None:
     try:
         d = date.fromisoformat(text)
     except ValueError:
         return None
-    return d if d >= MIN_DATE else None
+    return d if d >= earliest else None
 
 
 def as_of_picker(key: str = "as_of", url: bool = False) -> date:
@@ -69,23 +84,28 @@ def as_of_picker(key: str = "as_of", url: bool = False) -> date:
     The date is shared by every page of the session; with ``url`` it is also read from and
     written to ``?as_of=`` so that a shared link opens on the same date.
     """
+    from app.cache import workspace
+
+    first, mid, final = plan_dates(workspace())
     today = date.today()
     if key not in st.session_state:
         st.session_state[key] = st.session_state.get(SHARED_AS_OF, today)
     if url:
-        sync_from_url(key, "as_of", parse_date, today)
+        sync_from_url(key, "as_of", lambda text: parse_date(text, first), today)
+    if isinstance(st.session_state[key], date) and st.session_state[key] < first:
+        st.session_state[key] = first  # a date from another registry's session
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     # the quick picks stay in one row on a phone (columns would stack them)
     picks = right.container(horizontal=True, gap="small")
     for label, value in (
-        (t("asof.mid"), MID),
-        (t("asof.final"), FINAL),
+        (t("asof.mid"), mid),
+        (t("asof.final"), final),
         (t("asof.today"), today),
     ):
         if picks.button(label, key=f"{key}_{value}"):
             st.session_state[key] = value
     chosen = left.date_input(
-        t("asof.label"), key=key, min_value=MIN_DATE, format=DATE_FORMAT, help=t("asof.help")
+        t("asof.label"), key=key, min_value=first, format=DATE_FORMAT, help=t("asof.help")
     )
     st.session_state[SHARED_AS_OF] = chosen
     if url:

@@ -411,7 +411,8 @@ def _join(ws: Workspace, names: list[str]) -> str:
 
 
 def definition(ws: Workspace, ind: Indicator, row: dict | None = None) -> None:
-    st.markdown(f"> {ind.clause}")
-    st.caption(t("def.clause.source", plan=ws.plans[ind.plan].name, section=ind.section or "—"))
+    if ind.clause:  # optional outside a gazette: no empty quote
+        st.markdown(f"> {ind.clause}")
+        st.caption(t("def.clause.source", plan=ws.plans[ind.plan].name, section=ind.section or "—"))
     st.table(definition_table(ws, ind, row).set_index(t("def.item")))
     st.caption(t("def.code", code=ind.id))

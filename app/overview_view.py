@@ -250,7 +250,8 @@ def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> Non
             continue
         info = ws.plans[plan_id]
         st.markdown(f"#### {c.plan_name(ws, plan_id)}")
-        st.caption(f"{c.plan_full_name(ws, plan_id)}（{info.doc_no}）")
+        doc_no = f"（{info.doc_no}）" if info.doc_no else ""
+        st.caption(f"{c.plan_full_name(ws, plan_id)}{doc_no}")
         progress_chart(ws, part, as_of, key=f"progress_{plan_id}")
         scorecard_table(ws, part, as_of, key=f"scorecard_{plan_id}")
 

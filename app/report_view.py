@@ -78,7 +78,7 @@ class Choice:
 def controls(ws: Workspace) -> Choice:
     if "report_as_of" not in st.session_state:
         st.session_state["report_as_of"] = st.session_state.get(
-            components.SHARED_AS_OF, components.MID
+            components.SHARED_AS_OF, components.plan_dates(ws)[1]
         )
     as_of = components.as_of_picker(key="report_as_of")
     c1, c2, c3 = st.columns([3, 2, 2])

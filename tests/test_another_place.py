@@ -8,8 +8,10 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,110 @@ def test_world_bank_headers_are_known_without_a_mapping(place, tmp_path):
     first = rows.iloc[0]
     assert (first["area"], first["period"], first["value"]) == ("PRT", "2000", 1.55)
     assert (first["row"], first["value_col"], first["period_header"]) == (6, "E", "2000")
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def english(place: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The whole flow of a new user with ``--lang en``, on a database of its own: every line
+    printed, by command."""
+    tmp = tmp_path_factory.mktemp("english")
+    db = tmp / "en.duckdb"
+    base = ("--lang", "en", "--config", str(place["cfg"]), "--db", str(db))
+    mapping = ("--map", "Economy ISO=area_code,Series=indicator_id")
+    steps = {
+        "check-config": ("check-config", str(place["cfg"])),
+        "init": ("init",),
+        "create-admin": ("create-admin", "tester"),
+        "validate unmapped": ("validate", str(place["data"])),
+        "validate": ("validate", str(place["data"]), *mapping),
+        "load": ("load", str(place["data"]), "--user", "tester", *mapping),
+        "assess prt": ("assess", "--as-of", "2008-12-31", "--area", "prt"),
+        "assess Spain": ("assess", "--as-of", "2008-12-31", "--area", "Spain"),
+        "assess unknown": ("assess", "--as-of", "2008-12-31", "--area", "XX"),
+        "report": ("report", "--as-of", "2011-12-31", "--out", str(tmp / "r.docx")),
+        "batches": ("batches",),
+        "history": ("history", TEEN, "--area", "prt"),
+        "template": ("template", "--period", "2012", "--out", str(tmp / "t.xlsx")),
+    }
+    out = {name: cli(*base, *args) for name, args in steps.items()}
+    return {"out": out, "db": db, "tmp": tmp}
+
+
+def test_every_message_of_the_flow_is_english(english):
+    out = english["out"]
+    codes = {name: p.returncode for name, p in out.items()}
+    assert codes == {
+        **dict.fromkeys(out, 0), "validate unmapped": 2, "assess unknown": 1
+    }, {n: out[n].stdout + out[n].stderr for n in out}  # fmt: skip
+    for name, proc in out.items():
+        text = proc.stdout + proc.stderr
+        assert text.strip() and not CJK.findall(text), (name, text)
+    assert out["init"].stdout.startswith("Created the empty database")
+    assert out["create-admin"].stdout.strip() == "Created the administrator tester."
+    assert "Report written:" in out["report"].stdout and "final evaluation" in out["report"].stdout
+    assert "480 rows: 480 new, 0 revised, 0 unchanged" in out["batches"].stdout
+    assert out["history"].stdout.startswith("PRT 2000 revision 1 = 20.0  batch #1")
+    # area codes in any case, or the area's name; an unknown one names the configured codes
+    assert "no longer met" in out["assess prt"].stdout
+    assert "lagging" in out["assess Spain"].stdout
+    unknown = out["assess unknown"].stderr
+    assert "Configured codes: EUR, PRT, ESP" in unknown and "大观园" not in unknown
+
+
+def test_the_dashboard_reads_a_foreign_registry(english, place, monkeypatch):
+    """Overview and indicator page on the 2001–2011 registry: the as-of picker's range and
+    quick picks come from its plan (not 2020–2025), per-area targets are shown, and optional
+    gazette fields leave no empty （） or empty quote."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.session import TOKEN_KEY
+    from plantrack.auth.accounts import login
+    from plantrack.store import Store
+    from tests.test_pages import texts
+
+    monkeypatch.setenv("PLANTRACK_CONFIG", str(place["cfg"]))
+    monkeypatch.setenv("PLANTRACK_DB", str(english["db"]))
+    monkeypatch.setenv("PLANTRACK_UPLOADS", str(english["tmp"] / "uploads"))
+    token = login(Store(english["db"]), "tester", PASSWORD).token
+
+    def page(name: str, **state) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=90)
+        at.session_state[TOKEN_KEY] = token
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+        return at
+
+    at = page("overview.py")
+    assert {b.key for b in at.button} >= {"as_of_2006-12-31", "as_of_2011-12-31"}
+    at.button(key="as_of_2006-12-31").click().run()
+    assert not at.exception and str(at.date_input(key="as_of").value) == "2006-12-31"
+    at.date_input(key="as_of").set_value(date(2001, 6, 30)).run()  # inside the plan period
+    assert not at.exception and str(at.date_input(key="as_of").value) == "2001-06-30"
+    assert "（）" not in texts(at) and "European fertility" in texts(at)
+
+    at = page("indicator.py", ind_as_of=date(2008, 12, 31), ind_id=TEEN, ind_area="ESP")
+    metrics = {m.label.split(" · ")[0]: m.value for m in at.metric}
+    assert metrics["目标值（per 1,000）"] == "≤16.8"  # −20 % from Spain's own 21
+    assert metrics["现状值（per 1,000）"] == "16.8" and "Spain" in texts(at)
+    at = page("indicator.py", ind_as_of=date(2008, 12, 31), ind_id=FERT, ind_area="PRT")
+    assert "未保持" in texts(at) and "基期值已达到目标" in texts(at)
+    assert not any(m.value.strip() == "" for m in at.markdown if m.value.startswith(">"))
+    assert "——《" not in texts(at)  # no source line under a clause the registry leaves out
+
+
+def test_report_without_gazette_fields(english, place):
+    """No doc_no, no issuer: the report writes the plan name alone and the place as 编制单位."""
+    from plantrack.report import build_content
+    from plantrack.settings import Settings
+    from plantrack.workspace import open_workspace
+
+    settings = Settings(place["cfg"], english["db"], demo=False, uploads_dir=english["tmp"])
+    ws = open_workspace(settings=settings)
+    content = build_content(ws, date(2011, 12, 31), date(2030, 1, 1))
+    assert content.plan_labels == ["European fertility 2000-2011"]
+    assert content.org == "Europe (20)"

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ruamel.yaml import YAML
 
 from plantrack.assess import RollupSpec, roll_up
 from plantrack.config import ConfigError, load_config, load_config_with_warnings
+from plantrack.config.loader import _plain
 from plantrack.scorecard import assessment_table
 from plantrack.settings import Settings
 from plantrack.store import Store
@@ -210,3 +212,19 @@ def test_template_needs_no_database(tmp_path):
     text = out2.read_text(encoding="utf-8-sig")
     assert "fert.rate" in text and "2008-03" in text and "fert.teen" not in text
     assert not db.exists()
+
+
+def test_unquoted_codes_with_leading_zeros_stay_as_written(tmp_path):
+    """``code: 007`` unquoted was read as 7 (YAML 1.2 int) and matched no upload of 007."""
+    text = MINIMAL.replace("{code: 380, name: Italy}", "{code: 0380, name: Italy}")
+    text = text.replace(
+        "        ESP: {value: 1.4}", "        ESP: {value: 1.4}\n        0380: {base: 1.2}"
+    )
+    reg = load_config(write(tmp_path, text))
+    assert [a.code for a in reg.areas.subareas] == ["PRT", "ESP", "0380"]
+    assert "0380" in reg.indicators[0].target.by_area
+    assert reg.plans[0].start_year == 2000  # numbers are still numbers
+    # the error path (ruamel's round-trip parse, for the line numbers) reads 0380 the same way
+    data = _plain(YAML(typ="rt").load(text))
+    assert data["areas"]["subareas"][2]["code"] == "0380"
+    assert "0380" in data["indicators"][0]["target"]["by_area"]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from plantrack.cli.common import CliError, parse_date, print_json, workspace
+from plantrack.cli.common import CliError, area_code, parse_date, print_json, workspace
 from plantrack.present import fmt_number, fmt_share, fmt_target
 
 
@@ -28,8 +28,7 @@ def assess(args: argparse.Namespace) -> int:
     from plantrack.scorecard import assessment_table, to_records
 
     ws = workspace(args)
-    if args.area and args.area not in ws.area_names:
-        raise CliError(f"地区代码 '{args.area}' 不存在。可用代码见 indicators.yaml 的 areas。")
+    args.area = area_code(ws, args.area)
     if args.plan and args.plan not in ws.plans:
         raise CliError(f"规划 '{args.plan}' 不存在。可用：{', '.join(ws.plans)}。")
     table = assessment_table(ws, args.as_of, known_on=args.known_on, area=args.area, plan=args.plan)

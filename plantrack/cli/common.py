@@ -35,6 +35,21 @@ def new_workspace(args: argparse.Namespace) -> Workspace:
     return open_workspace(db=args.db, config=args.config, create=True)
 
 
+def area_code(ws: Workspace, text: str | None) -> str | None:
+    """The configured code of ``--area``: as written, in any case (``prt`` → ``PRT``) or the
+    area's name; else an error listing configured codes (never the demo's)."""
+    if not text or text in ws.area_names:
+        return text
+    folded = {name.casefold(): code for code, name in ws.area_names.items()}
+    folded |= {code.casefold(): code for code in ws.area_names}
+    hit = folded.get(text.strip().casefold())
+    if hit is not None:
+        return hit
+    codes = list(ws.area_names)
+    shown = "、".join(codes[:8]) + (" …" if len(codes) > 8 else "")
+    raise CliError(f"地区代码 '{text}' 不存在。可用代码：{shown}（见配置文件的 areas）。")
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

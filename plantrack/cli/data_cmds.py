@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from plantrack.cli.auth_cmds import acting, add_user_args
-from plantrack.cli.common import CliError, new_workspace, print_json, workspace
+from plantrack.cli.common import CliError, area_code, new_workspace, print_json, workspace
 from plantrack.store.store import LoadSummary
 from plantrack.store.task_updates import Withdrawal
 
@@ -69,7 +69,7 @@ def history(args: argparse.Namespace) -> int:
         raise CliError(
             f"指标 '{args.indicator}' 不存在。可用 `python -m plantrack assess` 查看指标代码。"
         )
-    df = ws.store.history(args.indicator, args.area)
+    df = ws.store.history(args.indicator, area_code(ws, args.area))
     if args.json:
         print_json(df.to_dict(orient="records"))
         return 0

@@ -25,6 +25,10 @@ VERDICTS_EN = {
 }  # fmt: skip
 
 
+REPORT_KINDS_EN = {"中期评估": "mid-term evaluation", "总结评估": "final evaluation",
+                   "实施情况评估": "implementation assessment"}  # fmt: skip
+
+
 def _base_past(m: re.Match[str]) -> str:
     where = f" in area {m['area']}" if m["area"] else ""
     return (
@@ -86,8 +90,9 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"^报告期 '(.+)' 无法识别，请写成 2024Q1、2024 或 2024-03。$",
      r"Period '\1' not recognised; write 2024Q1, 2024 or 2024-03."),
     (r"^规划 '(.+)' 不存在。可用：(.+)。$", r"Plan '\1' does not exist. Available: \2."),
-    (r"^地区代码 '(.+)' 不存在。可用代码见 indicators\.yaml 的 areas。$",
-     r"Area code '\1' does not exist; the codes are under areas in indicators.yaml."),
+    (r"^地区代码 '(.+)' 不存在。可用代码：(.+)（见配置文件的 areas）。$",
+     lambda m: f"Area code '{m[1]}' does not exist. Configured codes: "
+     f"{m[2].replace('、', ', ')} (see areas in the configuration)."),
     # uploads
     (r"^错误  ", "error    "),
     (r"^警告  ", "warning  "),
@@ -135,7 +140,31 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"^数据库 (.+) 已有数据；示例数据只写入空数据库。$",
      r"Database \1 already has data; the demo is written only into an empty one."),
     (r"^还没有任何批次。$", "No batches yet."),
+    # batches, history
+    (r"  共(\d+)行：新增(\d+) 修订(\d+) 未变(\d+)$", r"  \1 rows: \2 new, \3 revised, \4 unchanged"),
+    (r"^(\S+ \S+) 第(\d+)版 = (.+?)  批次#(\d+) ",
+     lambda m: f"{m[1]} revision {m[2]} = {'(deleted)' if m[3] == '（删除）' else m[3]}  "
+     f"batch #{m[4]} "),
+    (r"^指标 '(.+)' 不存在。可用 `(.+)` 查看指标代码。$",
+     r"Indicator '\1' does not exist; `\2` lists the indicator codes."),
+    # database and accounts
+    (r"^已新建空的正式数据库 (.+)。$", r"Created the empty database \1."),
+    (r"^已创建管理员 (.+)。$", r"Created the administrator \1."),
+    (r"^已新增账号 (.+)（(.+)）。$", r"Added the account \1 (\2)."),
+    (r"^还没有账号。.+$", "No accounts yet. `python -m plantrack create-admin NAME` creates the first administrator."),
+    (r"^已备份到 (.+)（已检查完好）。$", r"Backed up to \1 (checked intact)."),
+    # report
+    (r"^已生成 (.+?)：(.+?)(中期评估|总结评估|实施情况评估)报告$",
+     lambda m: f"Report written: {m[1]}: {m[2]} — {REPORT_KINDS_EN[m[3]]} (the report is in Chinese)"),
+    (r"^  评估基准日 (\S+)，数据截至 (\S+)，主要指标 (\d+) 个$",
+     r"  as of \1, data known on \2, \3 indicators"),
+    (r"^  使用批次 (.+)；配置哈希 (\S+)；数据指纹 (\S+)$",
+     lambda m: f"  batches {'none' if m[1] == '无' else m[1].replace('、', ', ')}; "
+     f"configuration hash {m[2]}; data fingerprint {m[3]}"),
+    (r"^提示：数据截至日 (\S+) 早于评估基准日 (\S+)，之后上报的数据不会计入。$",
+     r"Note: data known on \1 is before the as-of date \2; later uploads are not counted."),
     # assess (text output)
+    (r"^该规划没有量化指标（任务见 `(.+)`）$", r"This plan has no quantified indicators (tasks: `\1`)"),
     (r"^(?P<verdict>\S+)\s+(?P<name>\S.*?)：现状 (?P<latest>.+?)（(?P<period>.+?)），"
      r"目标 (?P<target>.+?)，完成进度 (?P<done>.+?)，时序进度 (?P<tau>.+)$", _assess_line),
     # last lines of defence

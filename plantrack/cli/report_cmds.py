@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from plantrack.cli.auth_cmds import acting, add_user_args
-from plantrack.cli.common import CliError, parse_date, workspace
+from plantrack.cli.common import CliError, area_code, parse_date, workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,8 +67,7 @@ def report(args: argparse.Namespace) -> int:
             f"输出文件 '{out}' 的格式无法识别：请以 {'、'.join(FORMATS)} 结尾，如 报告.docx。", 2
         )
     ws = workspace(args)
-    if args.area and args.area not in ws.area_names:
-        raise CliError(f"地区代码 '{args.area}' 不存在。可用代码见 indicators.yaml 的 areas。")
+    args.area = area_code(ws, args.area)
     plans = _plans(args, ws.plans)
     known_on = args.known_on or date.today()
     if known_on < args.as_of:
@@ -107,11 +106,7 @@ def analysis_set(args: argparse.Namespace) -> int:
             f"命令行 参数 INDICATOR：指标代码 “{args.indicator}” 不存在，"
             "可用代码见 python -m plantrack assess 或 indicators.yaml。"
         )
-    area = args.area or ws.district
-    if area not in ws.area_names:
-        raise CliError(
-            f"命令行 参数 --area：地区代码 “{area}” 不存在，可用代码见 indicators.yaml 的 areas。"
-        )
+    area = area_code(ws, args.area) or ws.district
     with acting(args, ws) as actor:
         user = record_analysis(
             ws.store, args.indicator, area, cause=args.cause, measures=args.measures,

@@ -7,9 +7,10 @@ idle machine; this takes a few ms. The registry and the task file are read with 
 the file has an error to report, or when this parser refuses something.
 
 The implicit types are ruamel's YAML 1.2 ones (taken from ``ruamel.yaml.resolver``), not
-PyYAML's YAML 1.1 ones: ``yes``/``no``/``on``/``off`` stay text, ``0123`` is 123, no
-sexagesimal numbers. A key repeated in one mapping raises :class:`DuplicateKeyError` (ruamel
-refuses it too, naming the line).
+PyYAML's YAML 1.1 ones: ``yes``/``no``/``on``/``off`` stay text, no sexagesimal numbers;
+``0123`` stays the text "0123" (a code; a number field reads it as 123; the loader reads
+ruamel's the same way). A key repeated in one mapping raises :class:`DuplicateKeyError`
+(ruamel refuses it too, naming the line).
 """
 
 from __future__ import annotations
@@ -44,9 +45,14 @@ class Loader(_Base):
                 break
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_int(self, node: Any) -> int:
-        """YAML 1.2: ``0o17`` octal, ``0b101``, ``0x1f``; a leading zero is decimal."""
-        text = str(self.construct_scalar(node)).replace("_", "")
+    def construct_yaml_int(self, node: Any) -> int | str:
+        """YAML 1.2: ``0o17`` octal, ``0b101``, ``0x1f``; ``-012`` is -12. Unsigned digits
+        with a leading zero (``007``, an area code) stay the text as written: read as 7, a
+        code ``007`` would silently become ``7`` and match no upload."""
+        raw = str(self.construct_scalar(node))
+        if len(raw) > 1 and raw.startswith("0") and raw.isdigit():
+            return raw
+        text = raw.replace("_", "")
         sign = -1 if text[:1] == "-" else 1
         text = text.lstrip("+-")
         for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):

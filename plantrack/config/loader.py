@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarint import ScalarInt
 
 from plantrack.config import fastyaml
 from plantrack.config.models import Registry
@@ -89,8 +90,8 @@ def _positions(node: Any, loc: Loc, out: dict[Loc, int]) -> None:
     if isinstance(node, CommentedMap):
         for key in node:
             line, _col = node.lc.key(key)
-            out[(*loc, str(key))] = line + 1
-            _positions(node[key], (*loc, str(key)), out)
+            out[(*loc, str(_plain(key)))] = line + 1
+            _positions(node[key], (*loc, str(_plain(key))), out)
     elif isinstance(node, CommentedSeq):
         for i, item in enumerate(node):
             line, _col = node.lc.item(i)
@@ -110,9 +111,12 @@ def line_of(positions: Mapping[Loc, int], loc: Loc) -> int:
 
 def _plain(node: Any) -> Any:
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(_plain(k)): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
+    width = getattr(node, "_width", None) if type(node) is ScalarInt else None
+    if width and not getattr(node, "_underscore", None) and node >= 0 and width > len(str(node)):
+        return str(int(node)).zfill(width)  # 007 as written, as fastyaml reads it
     return node
 
 

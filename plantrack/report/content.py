@@ -231,7 +231,7 @@ def default_org(ws: Workspace) -> str:
     issuer = report_settings().get("issuer")
     if issuer:
         return str(issuer)
-    issuers = [p.issuer.removesuffix("办公室") for p in ws.plans.values()]
+    issuers = [p.issuer.removesuffix("办公室") for p in ws.plans.values() if p.issuer]
     return max(dict.fromkeys(issuers), key=issuers.count) if issuers else ws.area_names[ws.district]
 
 
@@ -326,7 +326,8 @@ def build_content(
     kind = evaluation_kind(ws, plans, as_of) if plans else "实施情况评估"
     if kind == "总结评估":
         full, table = close_milestones(full), close_milestones(table)
-    labels = [f"{ws.plans[p].name}（{ws.plans[p].doc_no}）" for p in plans]
+    doc_nos = {p: f"（{ws.plans[p].doc_no}）" if ws.plans[p].doc_no else "" for p in plans}
+    labels = [ws.plans[p].name + doc_nos[p] for p in plans]
     names = title_names([ws.plans[p].short_name for p in plans])
     area_name = ws.area_names.get(area, area)
     content = ReportContent(
