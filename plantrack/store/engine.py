@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from plantrack.store import sql
+
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
@@ -90,6 +92,13 @@ class Engine(ABC):
         the data later (DuckDB: the checksum of our tables). Called by bulk rewrites such as
         `copy`; ordinary write transactions of the DuckDB engine seal themselves."""
 
+    def stage_batch(self, con: Session, rows: pd.DataFrame, checked: bool) -> None:
+        """Inside a load's transaction: the temporary table ``staged``, each row of ``rows``
+        with its key's latest stored revision (sql.stage_batch)."""
+        con.register("incoming", rows)
+        con.execute(sql.stage_batch(checked))
+        con.unregister("incoming")
+
     @abstractmethod
     def after_load(self, n_rows: int) -> None:
         """Refresh planner statistics after a committed load (PostgreSQL ANALYZE)."""
@@ -116,8 +125,8 @@ class Engine(ABC):
         raise NotImplementedError
 
     def run_migration(self, con: Session, statements: Sequence[str]) -> None:
-        for sql in statements:
-            translated = translate_ddl(sql, self.name)
+        for statement in statements:
+            translated = translate_ddl(statement, self.name)
             if translated is not None:
                 con.execute(translated)
 

@@ -350,9 +350,7 @@ class Store:
                     f"这个文件（sha256 {sha256[:12]}…）已经作为批次 {earlier[0]} 入库，未重复入库。"
                 )
         checked = "expected_revision" in df.columns
-        con.register("incoming", df)
-        con.execute(sql.stage_batch(checked))
-        con.unregister("incoming")
+        self.engine.stage_batch(con, df, checked)
         if checked:
             # inside the write transaction: no other load can come between this and COMMIT
             (stale,) = first_row(con, sql.STALE_COUNT)  # type: ignore[misc]
