@@ -12,7 +12,9 @@ Builds the synthetic province (bench/province.py) in a DuckDB file, copies it in
   (what a rerun after changing the as-of date costs; the app caches per version);
 - one indicator's page data: its current values in every area and its revision history;
 - a quarter's upload (every indicator × area of 2025Q4 revised, ≈ 45k rows) while two reader
-  processes keep reading the current values.
+  processes keep reading the current values (``--repeat`` uploads, each a new revision); on PostgreSQL also where its time goes (each
+  statement of the load's transaction over 20 ms, ``register`` = COPY into ``incoming``,
+  ``after_load`` = the statistics step after COMMIT).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,6 +72,36 @@ def workspace(config: Path, db: str | Path) -> Workspace:
     return open_workspace(settings=settings)
 
 
+@contextmanager
+def timed_statements(engine: str) -> Iterator[list[tuple[float, str]]]:
+    """(seconds, what) of each PostgreSQL statement, COPY and after_load while inside."""
+    times: list[tuple[float, str]] = []
+    if engine != "postgresql":
+        yield times
+        return
+    from plantrack.store import engine_postgres as ep
+
+    originals = ep.PGSession.execute, ep.PGSession.register, ep.PostgresEngine.after_load
+
+    def timed(fn: Callable[..., Any], label: Callable[..., str]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times.append((time.perf_counter() - start, label(*args)))
+
+        return run
+
+    ep.PGSession.execute = timed(originals[0], lambda _s, q, *_: " ".join(q.split())[:50])  # type: ignore[method-assign]
+    ep.PGSession.register = timed(originals[1], lambda _s, n, f, *_: f"register {n} ({len(f)})")  # type: ignore[method-assign]
+    ep.PostgresEngine.after_load = timed(originals[2], lambda *_: "after_load")  # type: ignore[method-assign]
+    try:
+        yield times
+    finally:
+        ep.PGSession.execute, ep.PGSession.register, ep.PostgresEngine.after_load = originals  # type: ignore[method-assign]
+
+
 def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int, list[int]]:
     from plantrack.auth.accounts import script_actor
 
@@ -91,8 +125,13 @@ def quarter_upload(ws: Workspace, readers: int, flag: Path) -> tuple[float, int,
     time.sleep(2.0)  # readers connected and reading
     start = time.perf_counter()
     try:
-        ws.store.load(q, actor=actor, source="bench", recorded_at=datetime(2026, 1, 15))
+        with timed_statements(ws.store.engine.name) as times:
+            ws.store.load(q, actor=actor, source="bench", recorded_at=datetime(2026, 1, 15))
         took = time.perf_counter() - start
+        print(f"{ws.store.engine.name} upload: {took:.2f} s, load {os.getloadavg()[0]:.1f}")
+        for seconds, what in times:
+            if seconds > 0.02:
+                print(f"  {ws.store.engine.name} upload: {seconds:6.3f} s  {what}")
     except StoreError as exc:  # DuckDB: readers in other processes hold the file
         print(f"{ws.store.engine.name}: upload refused: {exc}")
         took = float("nan")
@@ -117,8 +156,12 @@ def measure(name: str, ws: Workspace, repeat: int, folder: Path) -> dict[str, fl
         lambda: (ws.store.current(indicators=[ind]), ws.store.history(ind)), repeat
     )
     out["data_version"] = median(ws.store.data_version, repeat * 5)
-    took, rows, reads = quarter_upload(ws, 2, folder / f"flag-{name}")
-    out["upload"], out["upload_rows"], out["reader_reads"] = took, rows, str(reads)
+    runs = [quarter_upload(ws, 2, folder / f"flag-{name}") for _ in range(repeat)]
+    took = [r[0] for r in runs]
+    out["upload"] = statistics.median(took)
+    out["upload_each"] = " ".join(f"{t:.2f}" for t in took)
+    out["upload_rows"] = float(runs[0][1])
+    out["reader_reads"] = str([r[2] for r in runs]).replace(" ", "")
     return out
 
 
