@@ -13,6 +13,7 @@ any process refreshes them and two databases in one process never share an entry
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pandas as pd
@@ -21,6 +22,7 @@ import streamlit as st
 from plantrack.periods import parse_period
 from plantrack.scorecard import assessment_table, observations
 from plantrack.settings import Settings, resolve
+from plantrack.store.connection import keep_readers_open
 from plantrack.workspace import Workspace, open_workspace
 
 _OBS_COLUMNS = ["indicator", "area", "period", "value", "revision", "source"]
@@ -33,7 +35,19 @@ def workspace() -> Workspace:
 
 @st.cache_resource(show_spinner=False)
 def _workspace(settings: Settings) -> Workspace:
-    return open_workspace(settings=settings)
+    ws = open_workspace(settings=settings)
+    keep_readers_open(reader_linger())
+    return ws
+
+
+def reader_linger() -> float:
+    """Seconds the server keeps a DuckDB file open for reading after its last read
+    (``PLANTRACK_READER_LINGER``, default 1; 0: a new connection for every read). A run
+    reads 5–7 times and each fresh open costs 30–150 ms (plantrack/store/connection.py)."""
+    try:
+        return max(0.0, float(os.environ.get("PLANTRACK_READER_LINGER", "1")))
+    except ValueError:
+        return 1.0
 
 
 def data_version(ws: Workspace) -> int:

@@ -63,6 +63,7 @@ def serve(
     entry = entry or os.environ.get("PLANTRACK_TEST_ENTRY") or "dashboard.py"
     port = port or free_port()
     env = {**os.environ, "PLANTRACK_DB": str(db), "PLANTRACK_UPLOADS": str(db.parent / "uploads")}
+    env.pop("PLANTRACK_READER_LINGER", None)  # the server's default (conftest: 0 in-process)
     if config is not None:
         env["PLANTRACK_CONFIG"] = str(config)
     proc = subprocess.Popen(

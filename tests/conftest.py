@@ -155,3 +155,6 @@ def app_env(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PLANTRACK_CONFIG", str(CONFIG))
+    # AppTests run in this process, beside tests that open the same files with plain
+    # duckdb.connect: no shared reader here (served apps in tests.browser keep the default)
+    os.environ.setdefault("PLANTRACK_READER_LINGER", "0")

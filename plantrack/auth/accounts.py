@@ -325,6 +325,20 @@ def resolve(store: Store, token: str | None, *, now: datetime | None = None) -> 
     if not token or not isinstance(token, str) or not store.exists():
         return None
     now = now or datetime.now()
+    # every run of every page asks: read first, write only to refresh or end the session
+    # (a write costs a read-write connection and, for DuckDB, closes the shared reader)
+    with store.connect(read_only=True) as con:
+        session = sql.session_row(con, token)
+        user = sql.user_by_id(con, int(session["user_id"])) if session is not None else None
+    if session is None:
+        return None
+    if (
+        user is not None
+        and user["active"]
+        and not sql.session_expired(session, now)
+        and now - session["last_seen"] < TOUCH_EVERY
+    ):
+        return _actor(user, str(session["method"]), token)
     with store._transaction() as con:
         session = sql.session_row(con, token)
         if session is None:

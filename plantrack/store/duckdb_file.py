@@ -259,6 +259,9 @@ def restore(path: Path, source: Path) -> Path | None:
             os.replace(wal, kept.with_name(kept.name + ".wal"))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
+    from plantrack.store.connection import release
+
+    release(path)  # this process's shared reader must not keep reading the old file
     os.replace(tmp, path)
     _verified.pop(str(path.resolve()), None)
     return kept

@@ -16,7 +16,7 @@ from typing import cast
 import duckdb
 
 from plantrack.store import duckdb_file
-from plantrack.store.connection import connect
+from plantrack.store.connection import connect, release_idle
 from plantrack.store.engine import Engine, Session
 from plantrack.store.errors import StoreError
 
@@ -53,6 +53,7 @@ class DuckDBEngine(Engine):
         """Before migrations: the folder exists, and an existing file whose schema is older
         is checked and backed up (``backups/<name>-<time>-before-v<N>.duckdb``)."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        release_idle(self._path)  # this process's shared reader (connection.py)
         if self._path.exists():
             duckdb_file.backup_before_migration(self._path)
 
@@ -67,6 +68,7 @@ class DuckDBEngine(Engine):
             return
         if not duckdb_file.writable(self._path):
             raise duckdb_file.read_only_database(self._path)
+        release_idle(self._path)  # this process's shared reader would block the check
         duckdb_file.verify(self._path)  # once per file state: damaged files are not written
         with duckdb_file.written(connect(self._path, timeout=self.lock_timeout), self._path) as con:
             yield cast(Session, con)
