@@ -127,10 +127,11 @@ def display_table(ws: Workspace, table: pd.DataFrame, as_of: date) -> pd.DataFra
     tau = pd.to_numeric(table["time_share"], errors="coerce").astype(float)
     comp_text = [c.completion_text(x) for x in comp]
     latest = pd.Series(fmt_numbers(table["latest_value"], p, u), index=table.index)
-    period = table["latest_period"].map(
-        lambda x: f"（{c.period_label(x)}）" if isinstance(x, str) else ""
-    )
-    urls = [c.indicator_url(i, ws.district, as_of) for i in table["indicator"]]
+    # each distinct period and the language once, not per row (300 rows at province scale)
+    words = {x: f"（{c.period_label(x)}）" for x in pd.unique(table["latest_period"])
+             if isinstance(x, str)}  # fmt: skip
+    period = table["latest_period"].map(lambda x: words[x] if isinstance(x, str) else "")
+    urls = c.indicator_urls(table["indicator"], ws.district, as_of)
     names = c.names(ws, table["indicator"]).to_numpy()
     return pd.DataFrame(
         {
@@ -274,7 +275,7 @@ def monitors(ws: Workspace, table: pd.DataFrame, as_of: date) -> None:
                 "lead": c.dept_names(ws, mon["lead"]).to_numpy(),
             }
         )
-        urls = [c.indicator_url(i, ws.district, as_of) for i in mon["indicator"]]
+        urls = c.indicator_urls(mon["indicator"], ws.district, as_of)
         view["name"] = [f"{u}&n={n}" for u, n in zip(urls, view["name"], strict=True)]
         cc = st.column_config
         st.dataframe(
