@@ -4,6 +4,7 @@ loaded through the column mapping, assessed — and English CLI messages with ``
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -222,6 +223,23 @@ def english(place: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
     db = tmp / "en.duckdb"
     base = ("--lang", "en", "--config", str(place["cfg"]), "--db", str(db))
     mapping = ("--map", "Economy ISO=area_code,Series=indicator_id")
+    bad, revised = tmp / "bad.csv", tmp / "revised.csv"
+    rows = [
+        ("XXX", "2011", "3"),
+        ("prt", "2011", "abc"),
+        ("PRT", "2011Q5", "3"),
+        ("ESP", "2012-03", "3"),
+        ("ESP", "2011", "3"),
+        ("ESP", "2011", "3"),
+        ("", "2011", "3"),
+    ]
+    bad.write_text(
+        "indicator,area,period,value\n"
+        + "".join(f"{TEEN},{a},{p},{v}\n" for a, p, v in rows)
+        + "NOPE,PRT,2011,3\n",
+        encoding="utf-8",
+    )
+    revised.write_text(f"indicator,area,period,value\n{TEEN},ITA,2011,99\n", encoding="utf-8")
     steps = {
         "check-config": ("check-config", str(place["cfg"])),
         "init": ("init",),
@@ -236,16 +254,32 @@ def english(place: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
         "batches": ("batches",),
         "history": ("history", TEEN, "--area", "prt"),
         "template": ("template", "--period", "2012", "--out", str(tmp / "t.xlsx")),
+        "validate bad": ("validate", str(bad)),
+        "validate revised": ("validate", str(revised)),
+        "load revised": ("load", str(revised), "--user", "tester"),
     }
-    out = {name: cli(*base, *args) for name, args in steps.items()}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANTRACK_PASSWORD", PASSWORD)
+        out = {name: in_process(*base, *args) for name, args in steps.items()}
     return {"out": out, "db": db, "tmp": tmp}
+
+
+def in_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m plantrack ARGS`` run in this process (one import for the whole flow)."""
+    from plantrack.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_every_message_of_the_flow_is_english(english):
     out = english["out"]
     codes = {name: p.returncode for name, p in out.items()}
     assert codes == {
-        **dict.fromkeys(out, 0), "validate unmapped": 2, "assess unknown": 1
+        **dict.fromkeys(out, 0), "validate unmapped": 2, "assess unknown": 1,
+        "validate bad": 1, "load revised": 1,
     }, {n: out[n].stdout + out[n].stderr for n in out}  # fmt: skip
     for name, proc in out.items():
         text = proc.stdout + proc.stderr
@@ -260,6 +294,20 @@ def test_every_message_of_the_flow_is_english(english):
     assert "lagging" in out["assess Spain"].stdout
     unknown = out["assess unknown"].stderr
     assert "Configured codes: EUR, PRT, ESP" in unknown and "大观园" not in unknown
+    # each problem of an upload: file, row, column, value and the fix, in English
+    problems = out["validate bad"].stdout
+    assert "bad.csv row 2, column B (area): area 'XXX' does not exist" in problems
+    assert "(e.g. Portugal, PRT, Europe (20); codes in any case)" in problems
+    assert "row 3, column D (value): value 'abc' is not a number" in problems
+    assert "period '2011Q5' not recognised" in problems
+    assert "period 2012-03 is outside the plan" in problems
+    assert "same indicator, area and period as row(s)" in problems
+    assert "row 8, column B (area): no area" in problems
+    assert "row 9, column A (indicator): indicator 'NOPE' does not exist" in problems
+    warned = out["validate revised"].stdout
+    assert "revises a stored value: was 15.95 (revision 1), now 99" in warned
+    assert "more than ±50%" in warned
+    assert "confirm with --accept-warnings" in out["load revised"].stderr
 
 
 def test_the_dashboard_reads_a_foreign_registry(english, place, monkeypatch):
@@ -316,3 +364,20 @@ def test_report_without_gazette_fields(english, place):
     content = build_content(ws, date(2011, 12, 31), date(2030, 1, 1))
     assert content.plan_labels == ["European fertility 2000-2011"]
     assert content.org == "Europe (20)"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("请设置环境变量 PLANTRACK_PASSWORD，或在终端中运行以输入密码。",
+         "Set the environment variable PLANTRACK_PASSWORD, or run in a terminal"),
+        ("用户名或密码错误。", "Wrong user name or password."),
+        ("密码至少 8 位。", "The password needs at least 8 characters."),
+        ("写入操作须用 --user 指定账号（并提供密码）。", "Writing needs --user"),
+    ],
+)  # fmt: skip
+def test_account_messages_of_the_flow_in_english(zh, en):
+    """What a first ``load --user`` meets when the password is missing or wrong."""
+    from plantrack.cli.messages import translate
+
+    assert translate(zh).startswith(en) and not CJK.findall(translate(zh))

@@ -121,6 +121,41 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"^使用 --accept-warnings 时必须用 --reason 写明原因。$",
      "--accept-warnings needs --reason with the reason."),
     (r"列名对应“(.+?)”缺少“=”.+", r"Column mapping '\1' has no '=': write SOURCE=field, e.g. Year=period."),
+    # one problem of an upload (validation/messages.py, validation/checks.py)
+    (r"^(error|warning)(\s+)(\S+) 第 (\d+) 行 ([A-Z]+) 列（(.+?)）：",
+     r"\1\2\3 row \4, column \5 (\6): "),
+    (r"^(error|warning)(\s+)(\S+) 第 (\d+) 行：", r"\1\2\3 row \4: "),
+    (r"地区“(.+?)”不存在。请填写配置中地区的名称、简称或代码（如 (.+?)；代码不分大小写）。",
+     lambda m: f"area '{m[1]}' does not exist. Write a configured area's name, short name or "
+     f"code (e.g. {m[2].replace('、', ', ')}; codes in any case)."),
+    (r"未填写地区。请填写地区名称或代码（如 (.+?)）。",
+     lambda m: f"no area. Write an area's name or code (e.g. {m[1].replace('、', ', ')})."),
+    (r"指标“(.+?)”不存在。请填写模板中的指标代码或指标名称，名称须与指标清单完全一致。",
+     r"indicator '\1' does not exist. Write an indicator code or name as in the template."),
+    (r"未填写指标。请填写指标代码或指标名称.*", "no indicator. Write an indicator code or name."),
+    (r"数值“(.+?)”不是数字。请只填写数字.+",
+     r"value '\1' is not a number. Write the number only (e.g. 41 or 1234.5); units and notes "
+     r"go in their own columns."),
+    (r"未填写数值（备注已填写）。.+", "no value (a note was given). Write the number, or delete the row."),
+    (r"报告期“(.+?)”无法识别。.+",
+     r"period '\1' not recognised. Write 2024Q1, 2024 (a year), 2024-03 (a month) or a date."),
+    (r"未填写报告期。.+", "no period. Write 2024Q1 or 2024, or give the period in the header."),
+    (r"报告期 (\S+) 不在规划《(.+?)》的期间 (\S+)（基期）至 (\S+) 年 内。请核对报告期。",
+     r"period \1 is outside the plan '\2' (\3, the base, to \4). Check the period."),
+    (r"报告期 (\S+) 尚未结束（今天是 (\S+)）.+", r"period \1 has not ended yet (today is \2)."),
+    (r"“(.+?)”按年报送，报告期应为年份（如 (\S+)），不能是季度 (\S+)。",
+     r"'\1' is reported by year: the period should be a year (e.g. \2), not the quarter \3."),
+    (r"与第 (.+?) 行(等其他 ([\d,]+) 行)?的指标、地区、报告期相同。.+",
+     lambda m: f"same indicator, area and period as row(s) {m[1].replace('、', ', ')}"
+     f"{f' and {m[3]} more' if m[2] else ''}. One row per indicator, area and period: delete "
+     "the repeated rows."),
+    (r"将修订已存储的数值：原为 (\S+)（第 (\d+) 版），本次为 (\S+?)。如属更正，请确认并填写更正原因。",
+     r"revises a stored value: was \1 (revision \2), now \3. If it is a correction, confirm "
+     r"with the reason."),
+    (r"数值 (\S+) 较 (\S+)（(\S+)）变化 (\S+)，超过 ±(\S+)。请核实；如确属实，请确认并说明原因。",
+     r"value \1 changes \4 from \2 (\3), more than ±\5. Check it; if right, confirm with a reason."),
+    (r"数值 (\S+) 超出“(.+?)”的有效范围 (\S+)（单位 (.+?)）。请核对后修改。",
+     r"value \1 is outside the valid range \3 of '\2' (unit \4). Check and correct it."),
     # store
     (r"数据库文件 (.+?) 不存在。请检查 --db / PLANTRACK_DB 的路径；新建空的正式库用 `(.+?)`，示例库用 `(.+?)`。",
      r"Database file \1 does not exist. Check the path in --db / PLANTRACK_DB; create an empty database with `\2`, or a demo with `\3`."),
@@ -148,6 +183,16 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"^指标 '(.+)' 不存在。可用 `(.+)` 查看指标代码。$",
      r"Indicator '\1' does not exist; `\2` lists the indicator codes."),
     # database and accounts
+    (r"^请设置环境变量 (\S+)，或在终端中运行以输入密码。$",
+     r"Set the environment variable \1, or run in a terminal to type the password."),
+    (r"^两次输入的密码不一致。$", "The two passwords differ."),
+    (r"^写入操作须用 --user 指定账号（并提供密码）。$",
+     "Writing needs --user with the account (and its password)."),
+    (r"用户名或密码错误。", "Wrong user name or password."),
+    (r"账号 (\S+) 因连续 (\d+) 次密码错误已锁定至 (\S+)，请稍后再试或请管理员重置密码。",
+     r"Account \1 is locked until \3 after \2 wrong passwords; try later or ask an "
+     r"administrator to reset the password."),
+    (r"密码至少 (\d+) 位。", r"The password needs at least \1 characters."),
     (r"^已新建空的正式数据库 (.+)。$", r"Created the empty database \1."),
     (r"^已创建管理员 (.+)。$", r"Created the administrator \1."),
     (r"^已新增账号 (.+)（(.+)）。$", r"Added the account \1 (\2)."),
