@@ -356,6 +356,7 @@ def test_the_dashboard_reads_a_foreign_registry(english, place, monkeypatch):
 def test_report_without_gazette_fields(english, place):
     """No doc_no, no issuer: the report writes the plan name alone and the place as 编制单位."""
     from plantrack.report import build_content
+    from plantrack.report.content import rollup_sources
     from plantrack.settings import Settings
     from plantrack.workspace import open_workspace
 
@@ -364,6 +365,10 @@ def test_report_without_gazette_fields(english, place):
     content = build_content(ws, date(2011, 12, 31), date(2030, 1, 1))
     assert content.plan_labels == ["European fertility 2000-2011"]
     assert content.org == "Europe (20)"
+    # the Excel 汇总自 column says how a parent without a weight series is rolled up
+    sources = rollup_sources(ws, [FERT, TEEN])
+    assert sources[FERT] == "20个街道“Fertility rate, total (births per woman)”中位数"
+    assert sources[TEEN].endswith("简单平均")
 
 
 @pytest.mark.parametrize(

@@ -265,6 +265,9 @@ def rollup_sources(ws: Workspace, ids: list[str]) -> dict[str, str]:
             out[i] = f"{n}个街道“{ind.name}”合计"
         elif method == "weighted_mean" and ind.rollup.weight in ws.indicators:
             out[i] = f"{n}个街道按“{ws.indicators[ind.rollup.weight].name}”加权平均"
+        elif method in ("mean", "median"):  # no weight series: each area counts once
+            how = "简单平均" if method == "mean" else "中位数"
+            out[i] = f"{n}个街道“{ind.name}”{how}"
         elif method == "formula" and ind.formula:
             parts = "、".join(
                 f"“{ws.indicators[x].name}”（{x}）"
