@@ -386,3 +386,32 @@ def test_account_messages_of_the_flow_in_english(zh, en):
     from plantrack.cli.messages import translate
 
     assert translate(zh).startswith(en) and not CJK.findall(translate(zh))
+
+
+def test_upload_page_maps_a_world_bank_layout_with_other_headers(english, place, monkeypatch):
+    """The 列名对应 step offers the header row under the file's notes (it offered the notes
+    'Data Source, World Development Indicators …'), and the mapped file checks clean."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.session import TOKEN_KEY
+    from plantrack.auth.accounts import login
+    from plantrack.store import Store
+
+    monkeypatch.setenv("PLANTRACK_CONFIG", str(place["cfg"]))
+    monkeypatch.setenv("PLANTRACK_DB", str(english["db"]))
+    monkeypatch.setenv("PLANTRACK_UPLOADS", str(english["tmp"] / "uploads"))
+    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=90)
+    at.session_state[TOKEN_KEY] = login(Store(english["db"]), "tester", PASSWORD).token
+    at.run()
+    data = place["data"].read_text(encoding="utf-8").replace("(synthetic", "(page, synthetic")
+    at.file_uploader[0].set_value(("API_page.csv", data.encode("utf-8"), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = {b.label: b for b in at.selectbox if str(b.key).startswith("upload.map.")}
+    assert list(boxes) == ["Economy label", "Economy ISO", "Series label", "Series"]
+    boxes["Economy ISO"].set_value("area_code")
+    boxes["Series"].set_value("indicator_id")
+    at.run()
+    at.button(key="upload.map.apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["数据行"] == str(20 * 2 * len(YEARS)) and metrics["错误"] == "0", metrics

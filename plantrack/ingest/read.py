@@ -368,20 +368,22 @@ def describe_field(fld: str) -> str:
 
 
 def first_headers(data: bytes, name: str, limit: int = 40) -> list[str]:
-    """The texts of the first row with two or more filled cells of the first sheet (what the
-    upload page offers for mapping when no header is recognised); [] when unreadable."""
+    """The texts of the widest of the first rows (two or more filled cells; the first of
+    equals) of the first sheet: what the upload page offers for mapping when no header is
+    recognised — the header row under a World Bank file's two-cell notes; [] when unreadable."""
     try:
         if is_zip(data):
             sheets: Iterable[tuple[str | None, pd.DataFrame]] = _xlsx_sheets(data, name)
         else:
             sheets = [(None, _csv_grid(decode_text(data, name)[0], name))]
         for _sheet, grid in sheets:
+            best: list[str] = []
             for r in range(min(len(grid), HEADER_SCAN)):
                 cells = [str(v).strip() for v in grid.iloc[r, :limit].tolist() if v is not None]
                 cells = [c for c in cells if c and c.lower() != "nan"]
-                if len(cells) >= 2:
-                    return cells
-            return []
+                if len(cells) >= 2 and len(cells) > len(best):
+                    best = cells
+            return best
     except FileRejected:
         return []
     return []
