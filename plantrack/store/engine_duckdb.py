@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import cast
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 from plantrack.store import duckdb_file
 from plantrack.store.connection import connect, release_idle
@@ -117,3 +119,22 @@ class DuckDBEngine(Engine):
         # DuckDB has no setval: recreate the sequence starting at the wanted value
         con.execute(f'DROP SEQUENCE "{name}"')
         con.execute(f'CREATE SEQUENCE "{name}" START {int(next_value)}')
+
+
+def read_frame(con: Session, query: str, params: list[object]) -> pd.DataFrame:
+    """``con.execute(query, params).df()``, through Arrow on DuckDB: the same frame (dates
+    as ``datetime64[us]``, as ``df()`` gives them) with a third of the memory peak and about
+    half the time for a province's 1 M observations (``df()`` peaked at ~550 MB above the
+    result's 70 MB, Arrow at ~300 MB; measured at load 5, bench/bench_ratio.py)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con.execute(query, params).df()
+    table = con.sql(query, params=params).to_arrow_table()
+    if not table.num_rows:  # df() types an empty text column as object, Arrow as str
+        return con.execute(query, params).df()
+    frame = table.to_pandas(date_as_object=False)
+    for field in table.schema:
+        if pa.types.is_date(field.type):
+            frame[field.name] = frame[field.name].astype("datetime64[us]")
+        elif pa.types.is_string(field.type) and table.column(field.name).null_count == len(frame):
+            frame[field.name] = pd.Series([None] * len(frame), dtype=object)  # as df() has it
+    return frame

@@ -21,7 +21,7 @@ from plantrack.auth.roles import Action
 from plantrack.store import auth_sql, sql
 from plantrack.store.auth_sql import Scope
 from plantrack.store.engine import Engine, Session, is_postgres_url, open_engine
-from plantrack.store.engine_duckdb import missing_database
+from plantrack.store.engine_duckdb import missing_database, read_frame
 from plantrack.store.errors import DuplicateFileError, StoreError
 from plantrack.store.schema import MIGRATIONS, SCHEMA_VERSION
 from plantrack.store.sql import CURRENT_COLUMNS
@@ -407,7 +407,7 @@ class Store:
             columns, with_deleted, known_on is not None, len(indicators or []), bool(as_of), ordered
         )
         with self.connect(read_only=True) as con:
-            return con.execute(query, params).df()
+            return read_frame(con, query, params)
 
     def _approved(self, scope: Scope, as_of: date | None, columns: Sequence[str]) -> pd.DataFrame:
         pairs = [(i, d) for i, ds in scope.leads.items() for d in ds]
