@@ -236,7 +236,7 @@ def english(place: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
     bad.write_text(
         "indicator,area,period,value\n"
         + "".join(f"{TEEN},{a},{p},{v}\n" for a, p, v in rows)
-        + "NOPE,PRT,2011,3\n",
+        + f"NOPE,PRT,2011,3\n{TEEN},ITA,2010-06-30,3\n",
         encoding="utf-8",
     )
     revised.write_text(f"indicator,area,period,value\n{TEEN},ITA,2011,99\n", encoding="utf-8")
@@ -304,6 +304,7 @@ def test_every_message_of_the_flow_is_english(english):
     assert "same indicator, area and period as row(s)" in problems
     assert "row 8, column B (area): no area" in problems
     assert "row 9, column A (indicator): indicator 'NOPE' does not exist" in problems
+    assert "row 10, column C (period):" in problems and "not the month 2010-06." in problems
     warned = out["validate revised"].stdout
     assert "revises a stored value: was 15.95 (revision 1), now 99" in warned
     assert "more than ±50%" in warned

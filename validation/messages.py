@@ -131,10 +131,9 @@ def error_message(ctx: Context, code: str, rec: dict, meta: dict) -> str:
         name = f"《{plan.short_name}》" if plan else ""
         return f"报告期 {rec.get('period')} 不在规划{name}的期间 {span} 内。请核对报告期。"
     if code == "frequency" and ind is not None:
-        year = str(rec.get("period") or "")[:4]
-        return (
-            f"“{ind.name}”按年报送，报告期应为年份（如 {year}），不能是季度 {rec.get('period')}。"
-        )
+        period = str(rec.get("period") or "")
+        part = "月份" if "-" in period else "季度"  # 2010-06 (a month or a date), 2010Q2
+        return f"“{ind.name}”按年报送，报告期应为年份（如 {period[:4]}），不能是{part} {period}。"
     if code == "no_value":
         if not raw["value"]:
             return "未填写数值（备注已填写）。请填写数字；没有数据的行请整行删除。"

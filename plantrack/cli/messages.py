@@ -143,8 +143,9 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"报告期 (\S+) 不在规划《(.+?)》的期间 (\S+)（基期）至 (\S+) 年 内。请核对报告期。",
      r"period \1 is outside the plan '\2' (\3, the base, to \4). Check the period."),
     (r"报告期 (\S+) 尚未结束（今天是 (\S+)）.+", r"period \1 has not ended yet (today is \2)."),
-    (r"“(.+?)”按年报送，报告期应为年份（如 (\S+)），不能是季度 (\S+)。",
-     r"'\1' is reported by year: the period should be a year (e.g. \2), not the quarter \3."),
+    (r"“(.+?)”按年报送，报告期应为年份（如 (\S+)），不能是(季度|月份) (\S+)。",
+     lambda m: f"'{m[1]}' is reported by year: the period should be a year (e.g. {m[2]}), "
+     f"not the {'quarter' if m[3] == '季度' else 'month'} {m[4]}."),
     (r"与第 (.+?) 行(等其他 ([\d,]+) 行)?的指标、地区、报告期相同。.+",
      lambda m: f"same indicator, area and period as row(s) {m[1].replace('、', ', ')}"
      f"{f' and {m[3]} more' if m[2] else ''}. One row per indicator, area and period: delete "
