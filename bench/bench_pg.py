@@ -2,7 +2,8 @@
 
     python -m bench.bench_pg [--folder /tmp/pt-bench] [--pg postgresql://…]
 
-Builds the synthetic province (bench/province.py) in a DuckDB file, copies it into PostgreSQL
+Builds the synthetic province (bench/province.py) in a DuckDB file (once; each run measures a
+copy of it, so its uploads do not accumulate), copies it into PostgreSQL
 (``python -m plantrack copy``'s code; a throw-away server from tests/pg_server.py unless
 ``--pg`` names an empty database), then measures on each engine, median of ``--repeat``:
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -186,8 +188,11 @@ def main() -> None:
     if pg_url is None:
         server_dir = Path(tempfile.mkdtemp(prefix="pt-bpg-"))
         pg_url = pg_server.create_database(pg_server.start(server_dir), "province")
+    # the uploads go into a copy: the province stays as built, every run starts from it
+    run_db = folder / "province-run.duckdb"
+    shutil.copyfile(db, run_db)
     try:
-        duck, pg = workspace(config, db), workspace(config, pg_url)
+        duck, pg = workspace(config, run_db), workspace(config, pg_url)
         start = time.perf_counter()
         summary = copy_database(duck.store, pg.store, replace=True)
         copy_s = time.perf_counter() - start
