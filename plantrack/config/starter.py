@@ -90,7 +90,7 @@ def starter_yaml(
 # Written by `python -m plantrack new-config`. Check it with `python -m plantrack check-config`.
 # Schema with every key explained: validation/indicators.schema.json (`python -m plantrack schema`).
 # Words may be English or Chinese: direction up/down, attribute binding/expected (约束性/预期性),
-# frequency year/quarter/month, comparator >=/<=/==. Quote codes with leading zeros ("007").
+# frequency year/quarter/month, comparator >=/<=/==. Codes and years may go unquoted (007 stays 007).
 version: 1
 name: {_q(name)}
 
