@@ -64,7 +64,6 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
     for col in ("indicator", "area", "period"):
         frame[col] = frame[col].astype(object)
     frame[BOUND_COLUMNS] = bound_columns(frame["indicator"], spec)
-    _tolerate(frame, spec)
     with LOCK:
         # Batch.validate, not ValidationDefinition.run: the latter also stores a deep copy
         # of the results (every failing row) in the context's results store
@@ -86,17 +85,9 @@ def run_suite(rows: pd.DataFrame, spec: SuiteSpec) -> list[tuple[dict, list[int]
             meta = {"code": "internal", "field": "value", "detail": info.get("exception_message")}
             failures.append((meta, []))
             continue
-        rids = [int(i) for i in r.result.get("unexpected_index_list") or []]
+        rids = np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64).tolist()
         failures.append((meta, rids))
     return failures
-
-
-def _tolerate(frame: pd.DataFrame, spec: SuiteSpec) -> None:
-    """Widen each valid range by the indicator's rounding noise (100.0000001 % is 100 %)."""
-    tol = pd.Series(dict(spec.tolerance)).reindex(frame["indicator"].to_numpy()).to_numpy()
-    tol = np.nan_to_num(tol.astype(float), nan=0.0)
-    frame["value_min"] = frame["value_min"] - tol
-    frame["value_max"] = frame["value_max"] + tol
 
 
 def validate(rows: pd.DataFrame, ctx: Context, spec: SuiteSpec) -> tuple[list[Problem], dict]:

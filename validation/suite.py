@@ -72,10 +72,17 @@ BOUND_COLUMNS = ["value_min", "value_max", "period_first", "period_last"]
 
 
 def bound_columns(indicator: pd.Series, spec: SuiteSpec) -> pd.DataFrame:
-    """Each row's bounds from its indicator (NaN where none, or the indicator is unknown)."""
+    """Each row's bounds from its indicator (NaN where none, or the indicator is unknown),
+    looked up once per distinct indicator and spread to the rows by position."""
+    codes, ids = pd.factorize(indicator.to_numpy(dtype=object), use_na_sentinel=True)
     table = pd.DataFrame(list(spec.bounds), columns=["indicator", *BOUND_COLUMNS])
     table = table.set_index("indicator")
-    return table.reindex(indicator.to_numpy()).set_axis(indicator.index)
+    tol = dict(spec.tolerance)
+    per_id = table.reindex(list(ids)).to_numpy(dtype=float, copy=True)
+    per_id[:, 0] -= [tol.get(i, 0.0) for i in ids]  # rounding noise: 100.0000001 % is 100 %
+    per_id[:, 1] += [tol.get(i, 0.0) for i in ids]
+    per_id = np.vstack([per_id, np.full(len(BOUND_COLUMNS), np.nan)])  # code -1: no indicator
+    return pd.DataFrame(per_id[codes], index=indicator.index, columns=BOUND_COLUMNS)
 
 
 def _when(ids: tuple[str, ...]) -> dict:

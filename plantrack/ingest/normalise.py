@@ -102,6 +102,16 @@ def map_unique(series: pd.Series, func) -> np.ndarray:
     return mapped[codes]
 
 
+def _lookup(series: pd.Series, find) -> tuple[np.ndarray, np.ndarray]:
+    """``find`` (a dict lookup: None when unknown) once per distinct value: (found, known)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    found = np.empty(len(uniques) + 1, dtype=object)
+    found[:-1] = [find(u) for u in uniques]
+    found[-1] = find(None)
+    known = np.fromiter((f is not None for f in found), bool, len(found))
+    return found[codes], known[codes]
+
+
 def _cell_text(series: pd.Series) -> pd.Series:
     """Cells as trimmed text ('' when empty)."""
     return pd.Series(map_unique(series, _one_text), index=series.index, dtype=object)
@@ -122,60 +132,101 @@ def _place_period(out: pd.DataFrame, h: Header, c_period: int | None) -> None:
 
 
 def _place(rows: pd.DataFrame, fld: str, col: int | None, header: str) -> None:
-    rows[f"{fld}_col"] = column_letter(col) if col is not None else ""
-    rows[f"{fld}_header"] = header
+    rows[f"{fld}_col"] = _texts(rows.index, column_letter(col) if col is not None else "")
+    rows[f"{fld}_header"] = _texts(rows.index, header)
+
+
+def _texts(index: pd.Index, values) -> pd.Series:
+    """An object column: pandas would convert text arrays and scalars to its string dtype
+    (a copy of every cell, and again on the way back to the object arrays used here)."""
+    if np.isscalar(values):
+        scalar, values = values, np.empty(len(index), dtype=object)
+        values.fill(scalar)  # np.full is ~25× slower for objects
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _is_total(series: pd.Series) -> pd.Series:
+    """Rows whose text is a total word (合计, 总计 …), tested once per distinct text."""
+    hit = map_unique(series, lambda u: isinstance(u, str) and u.lower() in TOTAL_WORDS)
+    return pd.Series(hit.astype(bool), index=series.index)
+
+
+class _Column:
+    """A column as codes into its distinct trimmed texts: each test runs once per text."""
+
+    def __init__(self, series: pd.Series | None, index: pd.Index):
+        if series is None:
+            self.codes, self.texts = np.full(len(index), -1, dtype=np.intp), np.array([""], object)
+        else:
+            codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+            self.codes = codes
+            self.texts = np.empty(len(uniques) + 1, dtype=object)  # the last: empty cells
+            self.texts[:-1] = [_one_text(u) for u in uniques]
+            self.texts[-1] = ""
+        self.index = index
+
+    def series(self) -> pd.Series:
+        return _texts(self.index, self.texts[self.codes])
+
+    def mask(self, test) -> np.ndarray:
+        return np.fromiter(map(test, self.texts), bool, len(self.texts))[self.codes]
+
+    def blank(self) -> np.ndarray:
+        return self.mask(lambda t: t == "")
+
+    def total(self) -> np.ndarray:
+        return self.mask(lambda t: t.lower() in TOTAL_WORDS)
 
 
 def _long(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     h = table.header
     out = pd.DataFrame(index=body.index)
     out["row"] = body.index.to_numpy() + 1
-    empty = pd.Series("", index=body.index, dtype=object)
 
-    def col(*names: str) -> tuple[pd.Series, int | None]:
+    def col(*names: str) -> tuple[_Column, int | None]:
         for n in names:
             if n in h.fields:
-                return _cell_text(body[h.fields[n]]), h.fields[n]
-        return empty, None
+                return _Column(body[h.fields[n]], body.index), h.fields[n]
+        return _Column(None, body.index), None
 
     ind_id, c_id = col("indicator_id")
     ind_name, c_name = col("indicator_name")
     area_code, c_acode = col("area_code")
     area_name, c_aname = col("area_name")
-    out["indicator_raw"] = ind_id.where(ind_id != "", ind_name)
-    out["indicator_name_raw"] = ind_name
-    out["area_raw"] = area_code.where(area_code != "", area_name)
-    out["area_name_raw"] = area_name
-    out["period_raw"], c_period = col("period")
-    if c_period is None:
-        out["period_raw"] = table.meta.get("报告期", "")
-    out["value_raw"] = body[h.fields["value"]] if "value" in h.fields else ""
-    out["note_raw"], c_note = col("note")
-    for fld, first, second, primary in (
-        ("indicator", c_id, c_name, ind_id),
-        ("area", c_acode, c_aname, area_code),
+    period, c_period = col("period")
+    value, c_value = col("value")
+    note, c_note = col("note")
+    id_blank, code_blank = ind_id.blank(), area_code.blank()
+    out["indicator_raw"] = ind_id.series().where(~id_blank, ind_name.series())
+    out["indicator_name_raw"] = ind_name.series()
+    out["area_raw"] = area_code.series().where(~code_blank, area_name.series())
+    out["area_name_raw"] = area_name.series()
+    out["period_raw"] = period.series() if c_period is not None else table.meta.get("报告期", "")
+    out["value_raw"] = body[c_value] if c_value is not None else ""
+    out["note_raw"] = note.series()
+    for fld, first, second, use_second in (
+        ("indicator", c_id, c_name, id_blank),
+        ("area", c_acode, c_aname, code_blank),
     ):
         c = first if first is not None else second
         _place(out, fld, c, h.texts.get(c, "") if c is not None else "")
         if first is not None and second is not None:  # the column the text came from
-            use_second = (primary == "").to_numpy()
             out.loc[use_second, f"{fld}_col"] = column_letter(second)
             out.loc[use_second, f"{fld}_header"] = h.texts.get(second, "")
-    c_value = h.fields.get("value")
     _place(out, "value", c_value, h.texts.get(c_value, "") if c_value is not None else "")
     _place_period(out, h, c_period)
     _place(out, "note", c_note, h.texts.get(c_note, "") if c_note is not None else "")
-    value_blank = _cell_text(out["value_raw"]) == ""
-    blank = (out["indicator_raw"] == "") & (out["area_raw"] == "") & value_blank
-    blank &= (out["period_raw"] == "") | (c_period is None)
-    total = out["indicator_raw"].str.lower().isin(TOTAL_WORDS) | out["area_raw"].str.lower().isin(
-        TOTAL_WORDS
-    )
-    footer = _footer_rows(body) & value_blank
+    value_blank = value.blank()
+    blank = id_blank & ind_name.blank() & code_blank & area_name.blank() & value_blank
+    blank &= period.blank() | (c_period is None)
+    total = np.where(id_blank, ind_name.total(), ind_id.total())
+    total |= np.where(code_blank, area_name.total(), area_code.total())
+    footer = _footer_rows(body).to_numpy() & value_blank
     # a template row the department does not report on: prefilled cells, no value, no note
-    unfilled = value_blank & (_cell_text(out["note_raw"]) == "") & ~(blank | total | footer)
+    unfilled = value_blank & note.blank() & ~(blank | total | footer)
     keep = ~(blank | total | footer | unfilled)
-    return out[keep], int(total.sum()), int(unfilled.sum())
+    kept = out if keep.all() else out[keep]  # a filter copies every column
+    return kept, int(total.sum()), int(unfilled.sum())
 
 
 def _footer_rows(body: pd.DataFrame) -> pd.Series:
@@ -203,9 +254,9 @@ def _wide(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     if area_code is not None and area_name is not None:
         area = area_code.where(area_code != "", area_name)
     c_area = code_col if code_col is not None else name_col
-    total = area.str.lower().isin(TOTAL_WORDS)
+    total = _is_total(area)
     if area_name is not None:
-        total |= area_name.str.lower().isin(TOTAL_WORDS)
+        total |= _is_total(area_name)
     c_period = h.fields.get("period")
     period = _cell_text(body[c_period]) if c_period is not None else None
     parts = []
@@ -261,7 +312,7 @@ def _years(table: RawTable, body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         indicator = ind_id.where(ind_id != "", ind_name)
     if area_code is not None and area_name is not None:
         area = area_code.where(area_code != "", area_name)
-    total = area.str.lower().isin(TOTAL_WORDS)
+    total = _is_total(area)
     c_ind = c_id if c_id is not None else c_name
     c_area = c_acode if c_acode is not None else c_aname
     parts = []
@@ -296,28 +347,35 @@ def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
     for fld, lookup in (("indicator", vocab.indicators), ("area", vocab.areas)):
         raw = rows[f"{fld}_raw"]
         fold = fld == "area"
-        resolved = pd.Series(
-            map_unique(
-                raw, lambda u, d=lookup, f=fold: d.get(text_key(u).casefold() if f else text_key(u))
-            ),
-            index=rows.index,
+        resolved, ok = _lookup(
+            raw, lambda u, d=lookup, f=fold: d.get(text_key(u).casefold() if f else text_key(u))
         )
         if fld == "indicator":  # a wrong code but a right name: use the name
-            by_name = map_unique(rows["indicator_name_raw"], lambda u, d=lookup: d.get(text_key(u)))
-            resolved = resolved.where(resolved.notna(), pd.Series(by_name, index=rows.index))
-        rows[fld] = resolved.where(resolved.notna(), raw).astype(object)
-        rows[f"{fld}_ok"] = resolved.notna().to_numpy()
+            by_name, by_name_ok = _lookup(
+                rows["indicator_name_raw"], lambda u, d=lookup: d.get(text_key(u))
+            )
+            resolved = np.where(ok, resolved, by_name)
+            ok = ok | by_name_ok
+        rows[fld] = _texts(rows.index, np.where(ok, resolved, raw.to_numpy(dtype=object)))
+        rows[f"{fld}_ok"] = ok
     if "area_name_raw" in rows:  # the area a name column names (checked against the code)
-        rows["area_name_code"] = map_unique(
-            rows["area_name_raw"], lambda u, d=vocab.areas: d.get(text_key(u))
+        rows["area_name_code"] = _texts(
+            rows.index,
+            map_unique(rows["area_name_raw"], lambda u, d=vocab.areas: d.get(text_key(u))),
         )
     # a date or month (2010-12-31, 2024-03) ending a year or quarter is that year or quarter
     # for an indicator reported at that frequency (periods.as_frequency)
-    freq = rows["indicator"].map(vocab.frequency).fillna("month")
-    key = pd.Series(map_unique(rows["period_raw"], _one_text), index=rows.index, dtype=object)
-    codes, uniques = pd.factorize(key + "|" + freq.astype(object))
-    parsed = [_period_for(u) for u in uniques] + [None]
-    rows["period"] = np.array([str(p) if p else None for p in parsed], dtype=object)[codes]
+    # one parse per distinct (period text, indicator) pair, paired by integer codes
+    p_codes, p_texts = pd.factorize(rows["period_raw"].to_numpy(dtype=object))
+    i_codes, i_ids = pd.factorize(rows["indicator"].to_numpy(dtype=object))
+    pair = (p_codes.astype(np.int64) + 1) * (len(i_ids) + 1) + (i_codes + 1)
+    codes, pairs = pd.factorize(pair)
+    p_of, i_of = np.divmod(pairs, len(i_ids) + 1)
+    texts = [_one_text(None), *(_one_text(t) for t in p_texts)]
+    freqs = [None, *(vocab.frequency.get(i) for i in i_ids)]
+    parsed = [_period_for(texts[p], freqs[i] or "month") for p, i in zip(p_of, i_of, strict=True)]
+    parsed.append(None)
+    rows["period"] = _texts(rows.index, np.array([str(p) if p else None for p in parsed])[codes])
     rows["period_end"] = np.array([p.end if p else None for p in parsed], dtype=object)[codes]
     rows["period_idx"] = np.array([p.index if p else np.nan for p in parsed], dtype=float)[codes]
     rows["period_annual"] = np.array([bool(p and p.is_annual) for p in parsed], dtype=bool)[codes]
@@ -329,8 +387,7 @@ def _resolve(rows: pd.DataFrame, vocab: Vocabulary) -> None:
     rows["note"] = pd.Series(note, index=rows.index, dtype=object).where(lambda s: s != "", None)
 
 
-def _period_for(key: str) -> Period | None:
-    text, _, frequency = key.rpartition("|")
+def _period_for(text: str, frequency: str) -> Period | None:
     period = parse_period(text)
     return as_frequency(period, frequency) if period is not None else None
 
@@ -341,28 +398,51 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     Accepts full-width digits, thousands separators, a trailing % and spaces. Booleans and
     dates are not numbers.
     """
-    kinds = raw.map(type)
-    numeric = kinds.isin([int, float, np.float64, np.int64])
-    values = pd.Series(np.nan, index=raw.index, dtype=float)
-    values[numeric] = pd.to_numeric(raw[numeric], errors="coerce").astype(float)
-    pct = pd.Series(False, index=raw.index, dtype=bool)
-    is_text = kinds.isin([str])
+    # each distinct cell once (a file may repeat one value or one long text many times)
+    codes, uniques = _distinct_cells(raw.to_numpy(dtype=object))
+    cells = pd.Series(uniques, dtype=object)
+    kinds = cells.map(type)
+    numeric = kinds.isin([int, float, np.float64, np.int64]).to_numpy()
+    found = np.full(len(cells) + 1, np.nan)  # the last slot: empty cells (code -1)
+    found[:-1][numeric] = pd.to_numeric(cells[numeric], errors="coerce").astype(float)
+    has_pct = np.zeros(len(cells) + 1, dtype=bool)
+    is_text = kinds.isin([str]).to_numpy(copy=True)
     if is_text.any():  # plain numbers in C first; only the rest is cleaned up
-        plain = pd.to_numeric(raw[is_text], errors="coerce").astype(float)
-        values[is_text] = plain
-        is_text &= values.isna()
-    if is_text.any():  # each distinct text cleaned once (a file may repeat one long cell)
-        codes, uniques = pd.factorize(raw[is_text].astype(str))
-        text = pd.Series(uniques, dtype=object).str.translate(_NUMBER_TRANS)
+        found[:-1][is_text] = pd.to_numeric(cells[is_text], errors="coerce").astype(float)
+        is_text &= np.isnan(found[:-1])
+    if is_text.any():
+        text = cells[is_text].str.translate(_NUMBER_TRANS)
         text = text.str.replace(_NUMBER_NOISE, "", regex=True)
-        has_pct = text.str.endswith("%")
+        pct_mark = text.str.endswith("%")
         text = text.str.removesuffix("%")
         ok = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-        number = pd.to_numeric(text.where(ok), errors="coerce").astype(float).to_numpy()
-        values[is_text] = number[codes]
-        pct[is_text] = (has_pct.to_numpy() & ok.to_numpy())[codes]
+        found[:-1][is_text] = pd.to_numeric(text.where(ok), errors="coerce").astype(float)
+        has_pct[:-1][is_text] = pct_mark.to_numpy(dtype=bool) & ok.to_numpy(dtype=bool)
+    values = pd.Series(found[codes], index=raw.index, dtype=float)
+    pct = pd.Series(has_pct[codes], index=raw.index, dtype=bool)
     values[~np.isfinite(values)] = np.nan
     return values, pct
+
+
+class _Flag:
+    """A TRUE/FALSE cell: not a number (factorize would take True for 1)."""
+
+
+_TRUE, _FALSE = _Flag(), _Flag()
+
+
+def _distinct_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of the cells, with booleans kept apart from the numbers 1 and 0."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    if any(
+        isinstance(u, bool | np.bool_) or (not isinstance(u, str) and u in (0, 1)) for u in uniques
+    ):
+        flags = np.fromiter((isinstance(v, bool | np.bool_) for v in cells), bool, len(cells))
+        if flags.any():
+            cells = cells.copy()
+            cells[flags] = [_TRUE if v else _FALSE for v in cells[flags]]
+            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, uniques
 
 
 _NUMBER_TRANS = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from plantrack.ingest.columns import (
@@ -174,15 +175,17 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _csv_grid(text: str, name: str) -> pd.DataFrame:
-    """Every line a row (blank lines too, so row numbers match the file), ragged rows padded."""
+    """Every line a row (blank lines too, so row numbers match the file), ragged rows padded
+    with empty text."""
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     lines = text.splitlines()
-    width = max(map(str.count, lines, repeat(delimiter, len(lines))), default=0) + 1
+    counts = np.fromiter(map(str.count, lines, repeat(delimiter, len(lines))), np.int64, len(lines))
+    width = int(counts.max(initial=0)) + 1
     if width > MAX_COLUMNS or width * len(lines) > MAX_CELLS:
         raise _too_wide(name, "")
     try:
-        return pd.read_csv(
+        grid = pd.read_csv(
             # bytes, not a StringIO: pandas re-encodes a text stream chunk by chunk
             io.BytesIO(text.encode("utf-8")),
             encoding="utf-8",
@@ -196,7 +199,19 @@ def _csv_grid(text: str, name: str) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
-        return pd.DataFrame(rows, dtype=object)
+        wide = max(map(len, rows), default=0)
+        return pd.DataFrame([r + [""] * (wide - len(r)) for r in rows], dtype=object)
+    if '"' in text or len(grid) != len(lines):  # quoted cells: lines are not rows
+        return _no_missing(grid)
+    short = np.flatnonzero(counts < width - 1)  # only a short line has cells missing
+    if len(short):
+        grid.iloc[short] = _no_missing(grid.iloc[short])
+    return grid
+
+
+def _no_missing(grid: pd.DataFrame) -> pd.DataFrame:
+    """Missing cells (ragged rows, empty Excel cells) as empty text."""
+    return grid.where(grid.notna(), "") if grid.isna().to_numpy().any() else grid
 
 
 def _too_wide(name: str, where: str) -> FileRejected:
@@ -264,7 +279,7 @@ def _from_sheets(
     for sheet, grid in sheets:
         header = find_header(grid, match)
         if header is not None:
-            if kind != "csv" or grid.isna().to_numpy().any():  # CSV cells are never NaN
+            if kind != "csv":  # _csv_grid fills its own missing cells
                 grid = grid.where(grid.notna(), "")
             return RawTable(name, kind, grid, header, read_meta(grid, header.row), sheet)
         seen.append((sheet, grid))

@@ -23,10 +23,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from plantrack import settings as plantrack_settings
 from plantrack.auth.roles import STATISTICIAN
@@ -116,6 +112,11 @@ def template_workbook(
     freeze: str,
     date_column: str | None = None,
 ) -> bytes:
+    from openpyxl import Workbook  # imported when used: every CLI command loads this module
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None
@@ -194,6 +195,8 @@ def _sheet_rows(layout: Layout, data: bytes, file_name: str) -> list[tuple]:
         if exc.code == "not_table" and "使用范围" not in str(exc):
             raise _cannot_open(file_name, "（文件已损坏）") from None
         raise UnreadableError(str(exc), exc.code) from None
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
