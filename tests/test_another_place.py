@@ -131,12 +131,20 @@ def test_unmapped_headers_are_refused_naming_the_map_option(place):
     assert en.returncode == 2 and "No header row found in API_wb.csv" in en.stderr
 
 
-def test_world_bank_layout_loads_through_the_mapping_and_is_assessed(place):
+@pytest.fixture(scope="module")
+def loaded(place: dict[str, Path]) -> subprocess.CompletedProcess:
+    """The World Bank file loaded once into the place's database through the mapping (any
+    test that reads the stored figures asks for this, so each runs alone, e.g. ``-k``)."""
     base = ("--config", str(place["cfg"]), "--db", str(place["db"]))
     mapping = "Economy ISO=area_code,Series=indicator_id"
     proc = cli(*base, "load", str(place["data"]), "--user", "tester", "--map", mapping)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"新增 {20 * 2 * len(YEARS)} 个" in proc.stdout
+    return proc
+
+
+def test_world_bank_layout_loads_through_the_mapping_and_is_assessed(place, loaded):
+    base = ("--config", str(place["cfg"]), "--db", str(place["db"]))
+    assert f"新增 {20 * 2 * len(YEARS)} 个" in loaded.stdout
     proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "PRT", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = {r["id"]: r for r in json.loads(proc.stdout)}
@@ -170,7 +178,7 @@ def test_world_bank_layout_loads_through_the_mapping_and_is_assessed(place):
     assert early["verdict"] == "无法评估" and "基期" in early["reason"]
 
 
-def test_english_messages(place):
+def test_english_messages(place, loaded):
     base = ("--lang", "en", "--config", str(place["cfg"]), "--db", str(place["db"]))
     proc = cli(*base, "assess", "--as-of", "2008-12-31", "--area", "PRT")
     assert proc.returncode == 0, proc.stderr
