@@ -255,21 +255,22 @@ def rollup_gaps(
     agg["roll"] = np.where(weighted, agg["wv"] / agg["wsum"].replace(0, np.nan), agg["total"])
     agg["gap"] = (agg["d"] - agg["roll"]).abs() / agg["roll"].abs()
     bad = agg[(agg["n"] == len(ctx.subareas)) & (agg["gap"] > limits["rollup_tolerance"])]
-    out: list[Problem] = []
+    # each group's row of the file: its district row, else its first row (one pass, not a
+    # scan of the file per group)
+    mine = clean[clean["indicator"].isin(bad["indicator"].unique())]
+    at = pd.concat([mine[mine["area"] == ctx.district], mine]).drop_duplicates(grp)
+    at = bad[grp].merge(at, on=grp, how="left")
+    texts = []
     for r in bad.itertuples():
-        mine = clean[(clean["indicator"] == r.indicator) & (clean["period_idx"] == r.period_idx)]
-        at = mine[mine["area"] == ctx.district]
-        at = at if len(at) else mine.iloc[:1]
         how = "合计"
         if methods[r.indicator].method == "weighted_mean":
             weight = methods[r.indicator].weight or DEFAULT_WEIGHT
             how = f"以“{ctx.indicator_name(weight)}”加权的平均值"
-        text = (
+        texts.append(
             f"全区数值 {num(r.d)} 与各街道{how} {num(r.roll)} 相差 {r.gap:.1%}（允许 "
             f"{limits['rollup_tolerance']:.0%}）。请核对全区或街道的数值；如口径不同，请确认并说明原因。"
         )
-        out += _warn(ctx, at, "rollup", [text])
-    return out
+    return _warn(ctx, at, "rollup", texts)
 
 
 def _weights(streets: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
