@@ -127,9 +127,12 @@ def check(
     progress: Progress | None = None,
     limit: int | None = None,
     mapping: Mapping[str, str] | None = None,
+    skip_unknown_areas: bool = False,
 ) -> UploadResult:
     """Read, normalise and validate; nothing is written to the database. ``mapping`` names
-    columns PlanTrack does not recognise ({header: field}, ``columns.parse_mapping``)."""
+    columns PlanTrack does not recognise ({header: field}, ``columns.parse_mapping``).
+    ``skip_unknown_areas``: leave out the rows whose area is not configured (a World Bank
+    file's aggregates WLD, EUU …) with one warning naming them, instead of refusing the file."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     digest, size = files.sha256(data), len(data)
@@ -149,8 +152,13 @@ def check(
     except FileRejected as exc:
         result.report.add([_file_problem(name, exc.code, str(exc))])
         return _finish(ws, result, "unreadable", user, keep)
+    skipped = None
+    if skip_unknown_areas:
+        norm.rows, skipped = _skip_unknown_areas(name, norm.rows)
     result.layout, result.rows = norm.layout, norm.rows
     result.report.rows, result.report.sheet = len(norm.rows), norm.sheet
+    if skipped is not None:
+        result.report.add([skipped])
     result.report.blank_rows = norm.unfilled
     if norm.rows.empty:
         msg = f"文件 {name} 只有表头，没有数据行。请在表头下方填写数据后重新上传。"
@@ -185,6 +193,25 @@ def check(
         result.report.add([_file_problem(name, "internal", msg)])
         return _finish(ws, result, "invalid", user, keep)
     return _finish(ws, result, "valid" if result.report.ok else "invalid", user, keep)
+
+
+def _skip_unknown_areas(name: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, Problem | None]:
+    """The rows without the ones whose area is written but not configured, and a warning
+    naming those areas and how many rows of the file were left out (None if there were none).
+    A row with no area at all stays (an error)."""
+    raw = rows["area_raw"].astype(object).fillna("").astype(str).str.strip()
+    drop = (~rows["area_ok"].astype(bool) & (raw != "")).to_numpy()
+    if not drop.any():
+        return rows, None
+    codes = list(dict.fromkeys(raw[drop]))
+    shown = "、".join(codes[:20]) + (f" 等 {len(codes)} 个" if len(codes) > 20 else "")
+    n = int(rows.loc[drop, "row"].nunique())
+    msg = (
+        f"跳过了 {n:,} 行未配置的地区：{shown}。这些行未检查、不入库；"
+        "如需录入，请先在配置文件的 areas 中添加这些地区。"
+    )
+    kept = rows[~drop].reset_index(drop=True)
+    return kept, Problem("warning", "skipped_area", msg, name)
 
 
 def _external_links(name: str, n: int) -> Problem:

@@ -424,3 +424,43 @@ def test_upload_page_maps_a_world_bank_layout_with_other_headers(english, place,
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["数据行"] == str(20 * 2 * len(YEARS)) and metrics["错误"] == "0", metrics
+
+
+def test_aggregate_rows_one_error_per_row_or_skipped_on_request(place, tmp_path, monkeypatch):
+    """A real World Bank download has aggregates (WLD, EUU) that are no configured area:
+    one error per row of the file (not one per year column), and ``--skip-unknown-areas``
+    leaves those rows out with one warning naming them; without it the file is refused."""
+    monkeypatch.setenv("PLANTRACK_PASSWORD", PASSWORD)
+    data = tmp_path / "API_agg.csv"
+    extra = "".join(
+        f"{name},{code},x,{FERT},{','.join('1.5' for _ in YEARS)}\n"
+        for code, name in (("WLD", "World"), ("EUU", "European Union"))
+    )
+    data.write_text(place["data"].read_text(encoding="utf-8") + extra, encoding="utf-8")
+    db = ("--config", str(place["cfg"]), "--db", str(tmp_path / "agg.duckdb"))
+    mapping = ("--map", "Economy ISO=area_code,Series=indicator_id")
+    assert in_process(*db, "init").returncode == 0
+    assert in_process(*db, "create-admin", "tester").returncode == 0
+    proc = in_process(*db, "validate", str(data), *mapping)
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("错误")]
+    assert proc.returncode == 1 and len(errors) == 2, proc.stdout
+    assert "第 46 行 B 列（Economy ISO）：地区“WLD”不存在" in errors[0]
+    assert errors[0].endswith("（本行 12 个年份列都是这个地区，只列一次。）")
+    assert "有 2 个错误" in proc.stderr
+    refused = in_process(*db, "load", str(data), "--user", "tester", *mapping)
+    assert refused.returncode == 1 and "有 2 个错误，未入库" in refused.stderr
+    skip = (*mapping, "--skip-unknown-areas")
+    proc = in_process(*db, "validate", str(data), *skip)
+    assert proc.returncode == 0 and "错误" not in proc.stdout, proc.stdout
+    assert "API_agg.csv：跳过了 2 行未配置的地区：WLD、EUU。" in proc.stdout
+    assert f"检查通过：{20 * 2 * len(YEARS)} 行数据，1 个警告" in proc.stdout
+    en = in_process("--lang", "en", *db, "validate", str(data), *skip)
+    assert "skipped 2 rows whose area is not configured: WLD, EUU." in en.stdout, en.stdout
+    assert not CJK.findall(en.stdout + en.stderr), en.stdout + en.stderr
+    en = in_process("--lang", "en", *db, "validate", str(data), *mapping)
+    assert "(this covers 12 year columns of the row, listed once.)" in en.stdout, en.stdout
+    proc = in_process(*db, "load", str(data), "--user", "tester", *skip,
+                      "--accept-warnings", "--reason", "aggregates")  # fmt: skip
+    assert proc.returncode == 0 and f"新增 {20 * 2 * len(YEARS)} 个" in proc.stdout, proc.stderr
+    proc = in_process(*db, "assess", "--as-of", "2011-12-31", "--area", "WLD")
+    assert proc.returncode == 1  # not configured, nothing stored for it

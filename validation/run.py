@@ -125,6 +125,11 @@ def validate(rows: pd.DataFrame, ctx: Context, spec: SuiteSpec) -> tuple[list[Pr
             problems += found
             totals[code] = groups
             continue
+        if code == "unknown_area":  # one per source row, not one per year column
+            found, n_rows = _per_source_row(ctx, rows[hit], code, fld)
+            problems += found
+            totals[code] = n_rows
+            continue
         totals[code] = int(hit.sum())
         first = rows[hit].head(MAX_PER_KIND)
         problems += [
@@ -155,6 +160,21 @@ def _duplicates(ctx: Context, hit: pd.DataFrame) -> tuple[list[Problem], int]:
         msg = duplicate_message(others[:10].tolist(), len(others))
         out.append(problem(ctx, rec, "error", "duplicate", "value", msg))
     return out, len(starts)
+
+
+def _per_source_row(ctx: Context, hit: pd.DataFrame, code: str, fld: str):
+    """One problem per row of the file (a wide row has a value per year or indicator column),
+    saying how many of the row's value columns it covers."""
+    per_row = hit["row"].value_counts(sort=False)
+    out: list[Problem] = []
+    for rec in hit.drop_duplicates("row").head(MAX_PER_KIND).to_dict("records"):
+        msg = error_message(ctx, code, rec, {})
+        k = int(per_row[rec["row"]])
+        if k > 1:
+            kind = "年份列" if rec.get("period_col") == rec.get("value_col") else "数值列"
+            msg += f"（本行 {k} 个{kind}都是这个地区，只列一次。）"
+        out.append(problem(ctx, rec, "error", code, fld, msg))
+    return out, len(per_row)
 
 
 def _internal(meta: dict) -> str:

@@ -128,6 +128,13 @@ CATALOGUE: list[tuple[str, Replacement]] = [
     (r"地区“(.+?)”不存在。请填写配置中地区的名称、简称或代码（如 (.+?)；代码不分大小写）。",
      lambda m: f"area '{m[1]}' does not exist. Write a configured area's name, short name or "
      f"code (e.g. {m[2].replace('、', ', ')}; codes in any case)."),
+    (r"（本行 (\d+) 个(年份列|数值列)都是这个地区，只列一次。）",
+     lambda m: f" (this covers {m[1]} {'year' if m[2] == '年份列' else 'value'} columns of "
+     "the row, listed once.)"),
+    (r"跳过了 ([\d,]+) 行未配置的地区：(.+?)( 等 (\d+) 个)?。这些行未检查、不入库；.+",
+     lambda m: f"skipped {m[1]} rows whose area is not configured: "
+     f"{m[2].replace('、', ', ')}{f' ({m[4]} areas)' if m[3] else ''}. They are not checked "
+     "or stored; to keep them, add these areas to the configuration's areas."),
     (r"未填写地区。请填写地区名称或代码（如 (.+?)）。",
      lambda m: f"no area. Write an area's name or code (e.g. {m[1].replace('、', ', ')})."),
     (r"指标“(.+?)”不存在。请填写模板中的指标代码或指标名称，名称须与指标清单完全一致。",

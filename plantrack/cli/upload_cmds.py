@@ -18,6 +18,10 @@ MAP_HELP = (
     '列名对应：源列名=字段，逗号分隔，如 "Country=地区,Year=报告期,Fertility=fert.rate"；'
     "字段为 地区代码/地区/指标代码/指标名称/报告期/数值/备注、指标代码（宽表的指标列）或 ignore"
 )
+SKIP_HELP = (
+    "跳过地区未配置的行（如世界银行文件的 WLD、EUU 等汇总行），以一条警告列出；"
+    "不加此项时这些行是错误，文件不入库"
+)
 
 
 def _mapping(args: argparse.Namespace) -> dict[str, str]:
@@ -42,12 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="检查上报文件（通过退出 0，有错误 1，无法读取 2）")
     p.add_argument("file", help=".xlsx 或 .csv 文件")
     p.add_argument("--map", dest="mapping", help=MAP_HELP)
+    p.add_argument("--skip-unknown-areas", action="store_true", help=SKIP_HELP)
     p.add_argument("--json", action="store_true", help="输出 JSON 检查报告")
     p.set_defaults(func=validate)
 
     p = sub.add_parser("load", help="检查并入库（入库 0，拒绝 1，无法读取 2）")
     p.add_argument("file", help=".xlsx 或 .csv 文件")
     p.add_argument("--map", dest="mapping", help=MAP_HELP)
+    p.add_argument("--skip-unknown-areas", action="store_true", help=SKIP_HELP)
     add_user_args(p, "填报人账号")
     p.add_argument("--accept-warnings", action="store_true", help="确认警告后入库（须填 --reason）")
     p.add_argument("--reason", help="确认警告或修订数值的原因")
@@ -96,7 +102,13 @@ def validate(args: argparse.Namespace) -> int:
     from plantrack.upload import check_path
 
     mapping = _mapping(args)
-    result = check_path(workspace(args), args.file, keep=False, mapping=mapping)
+    result = check_path(
+        workspace(args),
+        args.file,
+        keep=False,
+        mapping=mapping,
+        skip_unknown_areas=args.skip_unknown_areas,
+    )
     _show(result, args.json)
     return result.exit_code
 
@@ -110,7 +122,13 @@ def load(args: argparse.Namespace) -> int:
     mapping = _mapping(args)
     ws = workspace(args, create=True)
     with acting(args, ws) as actor:
-        result = check_path(ws, args.file, user=actor.name, mapping=mapping)
+        result = check_path(
+            ws,
+            args.file,
+            user=actor.name,
+            mapping=mapping,
+            skip_unknown_areas=args.skip_unknown_areas,
+        )
         if result.outcome == "valid":
             result = load_checked(
                 ws, result, actor=actor, reason=args.reason, accept_warnings=args.accept_warnings
