@@ -81,16 +81,23 @@ def check_file(ws: Workspace, user: Actor) -> upload.UploadResult | None:
     if f is None:
         st.session_state.pop("upload.result.file", None)
         st.session_state.pop("upload.mapping", None)
+        st.session_state.pop("upload.skip_areas", None)
         return None
     mapping = st.session_state.get("upload.mapping", {})
+    skip = bool(st.session_state.get("upload.skip_areas"))
     result = _checked(
         "file",
-        f"{f.file_id}|{sorted(mapping.items())}",
+        f"{f.file_id}|{sorted(mapping.items())}|{skip}",
         lambda say: upload.check(
-            ws, f.getvalue(), f.name, user=user.name, progress=say, mapping=mapping
+            ws, f.getvalue(), f.name, user=user.name, progress=say, mapping=mapping,
+            skip_unknown_areas=skip,
         ),
-    )
+    )  # fmt: skip
     mapping_step(f.getvalue(), f.name, result)
+    if skip or any(p.code == "unknown_area" and p.value for p in result.report.errors):
+        st.checkbox(
+            t("upload.skip_areas"), key="upload.skip_areas", help=t("upload.skip_areas.help")
+        )
     return result
 
 

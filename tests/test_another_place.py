@@ -464,3 +464,40 @@ def test_aggregate_rows_one_error_per_row_or_skipped_on_request(place, tmp_path,
     assert proc.returncode == 0 and f"新增 {20 * 2 * len(YEARS)} 个" in proc.stdout, proc.stderr
     proc = in_process(*db, "assess", "--as-of", "2011-12-31", "--area", "WLD")
     assert proc.returncode == 1  # not configured, nothing stored for it
+
+
+def test_upload_page_can_skip_rows_of_unknown_areas(english, place, monkeypatch):
+    """The check step offers, when areas are not configured, to leave those rows out: the
+    file then checks with no error and one warning naming them."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.session import TOKEN_KEY
+    from plantrack.auth.accounts import login
+    from plantrack.store import Store
+    from tests.test_pages import texts
+
+    monkeypatch.setenv("PLANTRACK_CONFIG", str(place["cfg"]))
+    monkeypatch.setenv("PLANTRACK_DB", str(english["db"]))
+    monkeypatch.setenv("PLANTRACK_UPLOADS", str(english["tmp"] / "uploads"))
+    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=90)
+    at.session_state[TOKEN_KEY] = login(Store(english["db"]), "tester", PASSWORD).token
+    at.run()
+    data = place["data"].read_text(encoding="utf-8") + "".join(
+        f"{name},{code},x,{FERT},{','.join('1.5' for _ in YEARS)}\n"
+        for code, name in (("WLD", "World"), ("EUU", "European Union"))
+    )
+    at.file_uploader[0].set_value(("API_agg.csv", data.encode("utf-8"), "text/csv")).run()
+    at.selectbox(key="upload.map.1").set_value("area_code")
+    at.selectbox(key="upload.map.3").set_value("indicator_id")
+    at.run()
+    at.button(key="upload.map.apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["错误"] == "2", metrics  # one per row, not one per year column
+    at.checkbox(key="upload.skip_areas").check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["数据行"] == str(20 * 2 * len(YEARS)) and metrics["错误"] == "0", metrics
+    assert metrics["警告"] == "1", metrics
+    tables = " ".join(df.value.to_string() for df in at.dataframe)
+    assert "跳过了 2 行未配置的地区：WLD、EUU" in texts(at) + tables

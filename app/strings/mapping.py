@@ -21,4 +21,14 @@ STRINGS = {
     "upload.map.value": ("数值", "Value"),
     "upload.map.note": ("备注", "Note"),
     "upload.map.ignore": ("忽略此列", "Ignore this column"),
+    "upload.skip_areas": (
+        "跳过地区未配置的行（如世界银行文件的 WLD、EUU 等汇总行），不入库",
+        "Leave out the rows whose area is not configured (e.g. the World Bank aggregates "
+        "WLD, EUU); they are not stored",
+    ),
+    "upload.skip_areas.help": (
+        "不勾选时，这些行是错误，整个文件不入库。勾选后重新检查，跳过的地区和行数列为一条警告。",
+        "Unticked, these rows are errors and the file is refused. Ticked, the file is checked "
+        "again and the skipped areas and rows are listed in one warning.",
+    ),
 }
