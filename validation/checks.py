@@ -30,6 +30,7 @@ DEFAULTS = {
     "note_limit": 500,
 }
 KEY = ["indicator", "area", "period"]
+SLIM = ["rid", *KEY, "period_idx", "value"]
 DEFAULT_WEIGHT = "common.population"
 
 
@@ -46,7 +47,7 @@ def warnings(clean: pd.DataFrame, rows: pd.DataFrame, ctx: Context) -> list[Prob
     # a value equal to the stored one was accepted before: only changed values are judged
     old = stored[KEY + ["value"]].rename(columns={"value": "old"})
     tol = tolerances(clean["indicator"], ctx.precision)
-    same = same_values(clean.merge(old, on=KEY, how="left")["old"], clean["value"], tol)
+    same = same_values(clean[KEY].merge(old, on=KEY, how="left")["old"], clean["value"], tol)
     changed = clean[~same]
     out = fractions(changed, ctx)
     out += revisions(clean, stored, ctx)
@@ -125,12 +126,22 @@ def stored_values(current: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _warn(
-    ctx: Context, recs: pd.DataFrame, code: str, texts: list[str], fld: str = "value"
+    ctx: Context,
+    recs: pd.DataFrame,
+    code: str,
+    texts: list[str],
+    fld: str = "value",
+    rows: pd.DataFrame | None = None,
 ) -> list[Problem]:
-    """Warnings for the first :data:`MAX_PER_KIND` rows; the total goes to ``ctx.totals``."""
+    """Warnings for the first :data:`MAX_PER_KIND` rows; the total goes to ``ctx.totals``.
+    ``recs`` may be a slim frame (``rid`` and what the texts need): the cells to name are
+    then taken from ``rows``, the file's rows."""
     if len(recs) > MAX_PER_KIND:
         ctx.totals[code] = ctx.totals.get(code, 0) + len(recs)
-    head = recs.head(MAX_PER_KIND).to_dict("records")
+    first = recs.head(MAX_PER_KIND)
+    if rows is not None:
+        first = rows.iloc[pd.Index(rows["rid"]).get_indexer(first["rid"])]
+    head = first.to_dict("records")
     return [
         problem(ctx, rec, "warning", code, fld, text)
         for rec, text in zip(head, texts, strict=False)
@@ -165,6 +176,7 @@ def jumps(
     clean: pd.DataFrame, stored: pd.DataFrame, history: pd.DataFrame, ctx: Context, limits: dict
 ) -> list[Problem]:
     flow_ids = {i for i, ind in ctx.indicators.items() if ind.measure == "flow"}
+    rows, clean = clean, clean[SLIM]  # merges copy every column: only what is compared
     is_flow = clean["indicator"].isin(flow_ids)
     hist = history.dropna(subset=["period_idx", "value"]).rename(
         columns={"value": "prev", "period": "prev_period", "period_idx": "prev_idx"}
@@ -191,12 +203,18 @@ def jumps(
         "请核实；如确属实，请确认并说明原因。"
         for v, p, pp in zip(hit["value"], hit["prev"], hit["prev_period"], strict=True)
     ]
-    out = _warn(ctx, hit, "jump", texts)
-    return out + _robust(clean[~clean["rid"].isin(hit["rid"])], stored, flow_ids, ctx, limits)
+    out = _warn(ctx, hit, "jump", texts, rows=rows)
+    rest = clean[~clean["rid"].isin(hit["rid"])]
+    return out + _robust(rest, stored, flow_ids, ctx, limits, rows)
 
 
 def _robust(
-    clean: pd.DataFrame, stored: pd.DataFrame, flow_ids: set, ctx: Context, limits: dict
+    clean: pd.DataFrame,
+    stored: pd.DataFrame,
+    flow_ids: set,
+    ctx: Context,
+    limits: dict,
+    rows: pd.DataFrame,
 ) -> list[Problem]:
     """Median / MAD of the stored series (flows: the same quarter of each year)."""
     if stored.empty or clean.empty:
@@ -222,7 +240,7 @@ def _robust(
         f"超过 {limits['robust_z']}）。请核实；如确属实，请确认并说明原因。"
         for v, med, zz in zip(hit["value"], hit["med"], zs, strict=True)
     ]
-    return _warn(ctx, hit, "jump", texts)
+    return _warn(ctx, hit, "jump", texts, rows=rows)
 
 
 def rollup_gaps(
@@ -257,7 +275,7 @@ def rollup_gaps(
     bad = agg[(agg["n"] == len(ctx.subareas)) & (agg["gap"] > limits["rollup_tolerance"])]
     # each group's row of the file: its district row, else its first row (one pass, not a
     # scan of the file per group)
-    mine = clean[clean["indicator"].isin(bad["indicator"].unique())]
+    mine = clean.loc[clean["indicator"].isin(bad["indicator"].unique()), ["rid", *grp, "area"]]
     at = pd.concat([mine[mine["area"] == ctx.district], mine]).drop_duplicates(grp)
     at = bad[grp].merge(at, on=grp, how="left")
     texts = []
@@ -270,7 +288,7 @@ def rollup_gaps(
             f"全区数值 {num(r.d)} 与各街道{how} {num(r.roll)} 相差 {r.gap:.1%}（允许 "
             f"{limits['rollup_tolerance']:.0%}）。请核对全区或街道的数值；如口径不同，请确认并说明原因。"
         )
-    return _warn(ctx, at, "rollup", texts)
+    return _warn(ctx, at, "rollup", texts, rows=clean)
 
 
 def _weights(streets: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
@@ -279,13 +297,18 @@ def _weights(streets: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     w = history[history["indicator"].isin(ids)].dropna(subset=["value", "period_idx"]).copy()
     if w.empty:
         return pd.Series(np.nan, index=streets.index)
-    w["year"] = w["period"].astype(str).str[:4]
+    w["year"] = _year(w["period_idx"])
     w = w.sort_values("period_idx").rename(columns={"indicator": "weight_id", "value": "w"})
     same_year = w.drop_duplicates(["weight_id", "area", "year"], keep="last")
     latest = w.drop_duplicates(["weight_id", "area"], keep="last")[["weight_id", "area", "w"]]
-    s = streets.assign(year=streets["period"].astype(str).str[:4])
+    s = streets.assign(year=_year(streets["period_idx"]))
     a = s.merge(
         same_year[["weight_id", "area", "year", "w"]], on=["weight_id", "area", "year"], how="left"
     )
     b = s.merge(latest, on=["weight_id", "area"], how="left")
     return pd.Series(a["w"].fillna(b["w"]).to_numpy(), index=streets.index)
+
+
+def _year(period_idx: pd.Series) -> np.ndarray:
+    """The calendar year of each period (``period_idx`` counts months to the period's end)."""
+    return (period_idx.to_numpy(dtype=float) - 1) // MONTHS_PER_YEAR
