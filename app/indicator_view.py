@@ -26,6 +26,11 @@ AREA_ENDS = 15  # with more than 40 areas the chart shows the best and the worst
 CHART_KEYS = ("actual", "target", "path", "trend", "band", "projection", "revised", "district")
 
 
+def levels(ws: Workspace) -> dict[str, str]:
+    """The registry's names of the two levels, for strings with {sub} and {whole}."""
+    return {"sub": ws.registry.areas.subarea_label, "whole": ws.registry.areas.district_label}
+
+
 def choose(ws: Workspace) -> tuple[Indicator, str]:
     """Indicator and area from the URL (``?id=…&area=…``) or the pickers, written back."""
     ids = [i.id for i in ws.registry.indicators]
@@ -150,7 +155,7 @@ def series_chart(
     if series.empty:
         st.info(t("indicator.nodata"))
         return
-    labels = {k: t(f"chart.{k}") for k in CHART_KEYS}
+    labels = {k: t(f"chart.{k}", **levels(ws)) for k in CHART_KEYS}
     fig = series_figure(
         series, row, ind.unit, labels=labels, flow=ind.measure == "flow", precision=ind.precision
     )
@@ -188,7 +193,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
     obs = _upto(cache.indicator_observations(ws, ind.id, version), as_of)
     subs = obs[(obs["area"] != ws.district) & obs["value"].notna()]
     if subs.empty:
-        st.info(t("indicator.areas.none"))
+        st.info(t("indicator.areas.none", **levels(ws)))
         return
     periods = subs["period"].astype(str)
     index = {p: q.index for p in pd.unique(periods) if (q := parse_period(p)) is not None}
@@ -207,7 +212,7 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
     if len(ranked) > 2 * AREA_ENDS + 10:
         shown = pd.concat([ranked.head(AREA_ENDS), ranked.tail(AREA_ENDS)])
     st.caption(t("indicator.areas.caption", period=c.period_label(latest), n=len(rows),
-                 district=fmt_number(district, ind.precision, ind.unit)))  # fmt: skip
+                 district=fmt_number(district, ind.precision, ind.unit), **levels(ws)))  # fmt: skip
     if len(shown) < len(ranked):
         st.caption(t("indicator.areas.ends", n=AREA_ENDS))
     labels = {"district": c.area_labels(ws)[ws.district], "value": t("col.value")}
@@ -225,7 +230,9 @@ def area_comparison(ws: Workspace, ind: Indicator, as_of: date, version: int) ->
         }
         if district is not None:
             diff = ranked["value"] - district
-            view[t("col.diff")] = fmt_numbers(diff, [ind.precision] * n, [ind.unit] * n)
+            view[t("col.diff", **levels(ws))] = fmt_numbers(
+                diff, [ind.precision] * n, [ind.unit] * n
+            )
         st.dataframe(pd.DataFrame(view), hide_index=True, width="stretch", placeholder="—")
 
 
@@ -379,7 +386,7 @@ def _formula_text(ws: Workspace, formula: str) -> str:
 
 
 def _rollup_text(ws: Workspace, ind: Indicator) -> str:
-    text = t("rollup." + ind.rollup.method)
+    text = t("rollup." + ind.rollup.method, **levels(ws))
     if ind.rollup.method == "weighted_mean" and ind.rollup.weight:
         text += t("def.rollup.weight", weight=_ind_name(ws, ind.rollup.weight))
     return text

@@ -266,6 +266,8 @@ def _validate(ws: Workspace, result: UploadResult, today: date, header_period=No
         area_names=ws.area_names,
         district=ws.district,
         subareas=[a.code for a in ws.registry.areas.subareas],
+        subarea_label=ws.registry.areas.subarea_label,
+        district_label=ws.registry.areas.district_label,
         today=today,
         current=current.reset_index(drop=True),
         settings=ws.registry.validation.model_dump(),

@@ -102,7 +102,9 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                "--out", str(cfg), "--start", "2001", "--end", "2011", "--parent-code", "EUR",
                "--parent-name", "Europe (20)")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    text = cfg.read_text(encoding="utf-8")
+    text = cfg.read_text(encoding="utf-8")  # the starter's commented level names, in use
+    text = text.replace("# subarea_label: 国家", "subarea_label: 国家")
+    text = text.replace("# district_label: 欧洲", "district_label: 欧洲")
     cut = text.index("  - id: plan.example")  # replace the example by the two indicators
     cfg.write_text(text[:cut] + INDICATORS.lstrip("\n"), encoding="utf-8")
     db = ("--config", str(cfg), "--db", str(tmp / "europe.duckdb"))
@@ -353,6 +355,11 @@ def test_the_dashboard_reads_a_foreign_registry(english, place, monkeypatch):
     assert "（）" not in texts(at) and "European fertility" in texts(at)
 
     at = page("indicator.py", ind_as_of=date(2008, 12, 31), ind_id=TEEN, ind_area="ESP")
+    # the registry's names of the two levels (areas.subarea_label / district_label)
+    tables = [*at.dataframe, *at.table]
+    shown = texts(at) + " ".join(str(v) for df in tables for v in df.value.to_numpy().ravel())
+    assert "各国家比较" in shown and "斜线条形为不如欧洲" in shown and "各国家简单平均" in shown
+    assert "街道" not in shown and "全区" not in shown
     metrics = {m.label.split(" · ")[0]: m.value for m in at.metric}
     assert metrics["目标值（per 1,000）"] == "≤16.8"  # −20 % from Spain's own 21
     assert metrics["现状值（per 1,000）"] == "16.8" and "Spain" in texts(at)
@@ -366,6 +373,7 @@ def test_report_without_gazette_fields(english, place):
     """No doc_no, no issuer: the report writes the plan name alone and the place as 编制单位."""
     from plantrack.report import build_content
     from plantrack.report.content import rollup_sources
+    from plantrack.report.narrative import methods_text
     from plantrack.settings import Settings
     from plantrack.workspace import open_workspace
 
@@ -376,8 +384,10 @@ def test_report_without_gazette_fields(english, place):
     assert content.org == "Europe (20)"
     # the Excel 汇总自 column says how a parent without a weight series is rolled up
     sources = rollup_sources(ws, [FERT, TEEN])
-    assert sources[FERT] == "20个街道“Fertility rate, total (births per woman)”中位数"
+    assert sources[FERT] == "20个国家“Fertility rate, total (births per woman)”中位数"
     assert sources[TEEN].endswith("简单平均")
+    methods = "".join(methods_text(ws, content))  # the report's appendix on the methods
+    assert "十一、欧洲数值" in methods and "由各国家分项合计" in methods and "街道" not in methods
 
 
 @pytest.mark.parametrize(

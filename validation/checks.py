@@ -279,14 +279,15 @@ def rollup_gaps(
     at = pd.concat([mine[mine["area"] == ctx.district], mine]).drop_duplicates(grp)
     at = bad[grp].merge(at, on=grp, how="left")
     texts = []
+    sub, whole = ctx.subarea_label, ctx.district_label
     for r in bad.itertuples():
         how = "合计"
         if methods[r.indicator].method == "weighted_mean":
             weight = methods[r.indicator].weight or DEFAULT_WEIGHT
             how = f"以“{ctx.indicator_name(weight)}”加权的平均值"
         texts.append(
-            f"全区数值 {num(r.d)} 与各街道{how} {num(r.roll)} 相差 {r.gap:.1%}（允许 "
-            f"{limits['rollup_tolerance']:.0%}）。请核对全区或街道的数值；如口径不同，请确认并说明原因。"
+            f"{whole}数值 {num(r.d)} 与各{sub}{how} {num(r.roll)} 相差 {r.gap:.1%}（允许 "
+            f"{limits['rollup_tolerance']:.0%}）。请核对{whole}或{sub}的数值；如口径不同，请确认并说明原因。"
         )
     return _warn(ctx, at, "rollup", texts, rows=clean)
 

@@ -54,6 +54,8 @@ class Context:
     settings: dict = field(default_factory=dict)
     header_period: str | None = None  # the file's 报告期 in the header block, parsed
     totals: dict[str, int] = field(default_factory=dict)  # code → count, when capped
+    subarea_label: str = "街道"  # the registry's names of the two levels (areas.*_label)
+    district_label: str = "全区"
 
     @property
     def precision(self) -> dict[str, int]:

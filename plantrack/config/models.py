@@ -43,6 +43,17 @@ class Area(Strict):
 class Areas(Strict):
     district: Area = Field(description="区 The district itself (the level plans are set for)")
     subareas: list[Area] = Field(description="街道 The sub-areas the district reports by")
+    subarea_label: str = Field(
+        "街道",
+        min_length=1,
+        description="下级地区称谓 What a sub-area is called on screens and in reports "
+        "(各街道比较, 20个街道…), e.g. 国家 or 乡镇",
+    )
+    district_label: str = Field(
+        "全区",
+        min_length=1,
+        description="本级称谓 What the district as a whole is called (与全区之差), e.g. 欧洲 or 全市",
+    )
 
 
 class Assessment(Strict):

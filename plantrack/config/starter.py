@@ -99,6 +99,9 @@ areas:
   district: {_area(parent)}
   subareas:
 {subareas}
+  # What screens and reports call the two levels (defaults: 街道 and 全区), e.g.
+  # subarea_label: 国家
+  # district_label: 欧洲
 
 plans:
   - id: plan

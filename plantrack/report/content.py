@@ -257,24 +257,25 @@ def _precision(ws: Workspace, r: dict) -> int:
 def rollup_sources(ws: Workspace, ids: list[str]) -> dict[str, str]:
     """How each district roll-up is made, in words naming its components (Excel 汇总自)."""
     n = len(ws.registry.areas.subareas)
+    sub = ws.registry.areas.subarea_label
     out = {}
     for i in ids:
         ind = ws.indicators[i]
         method = ind.rollup.method
         if method == "sum":
-            out[i] = f"{n}个街道“{ind.name}”合计"
+            out[i] = f"{n}个{sub}“{ind.name}”合计"
         elif method == "weighted_mean" and ind.rollup.weight in ws.indicators:
-            out[i] = f"{n}个街道按“{ws.indicators[ind.rollup.weight].name}”加权平均"
+            out[i] = f"{n}个{sub}按“{ws.indicators[ind.rollup.weight].name}”加权平均"
         elif method in ("mean", "median"):  # no weight series: each area counts once
             how = "简单平均" if method == "mean" else "中位数"
-            out[i] = f"{n}个街道“{ind.name}”{how}"
+            out[i] = f"{n}个{sub}“{ind.name}”{how}"
         elif method == "formula" and ind.formula:
             parts = "、".join(
                 f"“{ws.indicators[x].name}”（{x}）"
                 for x in formula_names(ind.formula)
                 if x in ws.indicators
             )
-            out[i] = f"按公式 {ind.formula} 计算，分项{parts}为{n}个街道合计"
+            out[i] = f"按公式 {ind.formula} 计算，分项{parts}为{n}个{sub}合计"
     return out
 
 
