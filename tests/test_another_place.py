@@ -511,3 +511,19 @@ def test_upload_page_can_skip_rows_of_unknown_areas(english, place, monkeypatch)
     assert metrics["警告"] == "1", metrics
     tables = " ".join(df.value.to_string() for df in at.dataframe)
     assert "跳过了 2 行未配置的地区：WLD、EUU" in texts(at) + tables
+
+
+def test_rollup_warning_names_the_registry_levels(place, tmp_path):
+    """The roll-up check's warning says 欧洲数值 … 与各国家合计, not 全区 / 街道."""
+    cfg = tmp_path / "sum.yaml"
+    text = place["cfg"].read_text(encoding="utf-8")
+    cfg.write_text(text.replace("rollup: {method: mean}", "rollup: {method: sum}"), "utf-8")
+    data = tmp_path / "sum.csv"
+    rows = [("EUR", 300), *((code, 10) for code, _ in COUNTRIES)]
+    data.write_text(
+        "indicator,area,period,value\n" + "".join(f"{TEEN},{a},2011,{v}\n" for a, v in rows),
+        encoding="utf-8",
+    )
+    proc = in_process("--config", str(cfg), "--db", str(place["db"]), "validate", str(data))
+    assert "欧洲数值 300 与各国家合计 200 相差 50.0%" in proc.stdout, proc.stdout + proc.stderr
+    assert "请核对欧洲或国家的数值" in proc.stdout and "街道" not in proc.stdout
