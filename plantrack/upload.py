@@ -275,9 +275,8 @@ def _validate(ws: Workspace, result: UploadResult, today: date, header_period=No
     )
     found, totals = validate(rows, ctx, spec_from_registry(ws.registry, today))
     result.report.add(found, {**totals, **ctx.totals})
-    seen = latest.set_index(KEY)["revision"]
-    keys = pd.MultiIndex.from_frame(rows[KEY].astype(object))
-    rows[SEEN_COLUMN] = pd.array(seen.reindex(keys).to_numpy(), dtype="Int64")
+    seen = rows[KEY].merge(latest[[*KEY, "revision"]], on=KEY, how="left")["revision"]
+    rows[SEEN_COLUMN] = pd.array(seen.to_numpy(), dtype="Int64")
     result.timings["validate"] = time.perf_counter() - t
 
 

@@ -103,7 +103,7 @@ def validate(rows: pd.DataFrame, ctx: Context, spec: SuiteSpec) -> tuple[list[Pr
     position = pd.Series(np.arange(n), index=rows["rid"].to_numpy())
     problems: list[Problem] = []
     totals: dict[str, int] = {}
-    for meta, rids in run_suite(rows[~simple_bad], spec):
+    for meta, rids in run_suite(rows.loc[~simple_bad, GX_COLUMNS], spec):
         code = meta.get("code", "?")
         if code == "internal":
             problems.append(Problem("error", "internal", _internal(meta), ctx.file))
