@@ -407,9 +407,8 @@ def test_account_messages_of_the_flow_in_english(zh, en):
     assert translate(zh).startswith(en) and not CJK.findall(translate(zh))
 
 
-def test_upload_page_maps_a_world_bank_layout_with_other_headers(english, place, monkeypatch):
-    """The 列名对应 step offers the header row under the file's notes (it offered the notes
-    'Data Source, World Development Indicators …'), and the mapped file checks clean."""
+def upload_page(english: dict, place: dict, monkeypatch):
+    """The upload page (AppTest) on the foreign registry, logged in as its statistician."""
     from streamlit.testing.v1 import AppTest
 
     from app.session import TOKEN_KEY
@@ -421,7 +420,13 @@ def test_upload_page_maps_a_world_bank_layout_with_other_headers(english, place,
     monkeypatch.setenv("PLANTRACK_UPLOADS", str(english["tmp"] / "uploads"))
     at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=90)
     at.session_state[TOKEN_KEY] = login(Store(english["db"]), "tester", PASSWORD).token
-    at.run()
+    return at.run()
+
+
+def test_upload_page_maps_a_world_bank_layout_with_other_headers(english, place, monkeypatch):
+    """The 列名对应 step offers the header row under the file's notes (it offered the notes
+    'Data Source, World Development Indicators …'), and the mapped file checks clean."""
+    at = upload_page(english, place, monkeypatch)
     data = place["data"].read_text(encoding="utf-8").replace("(synthetic", "(page, synthetic")
     at.file_uploader[0].set_value(("API_page.csv", data.encode("utf-8"), "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -6,7 +6,7 @@ file come from :mod:`tests.test_another_place`."""
 from __future__ import annotations
 
 from tests import test_another_place as base
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD
 from tests.test_another_place import CJK, COUNTRIES, FERT, TEEN, YEARS, in_process
 
 place, english = base.place, base.english  # the module fixtures, built again for this module
@@ -55,19 +55,9 @@ def test_aggregate_rows_one_error_per_row_or_skipped_on_request(place, tmp_path,
 def test_upload_page_can_skip_rows_of_unknown_areas(english, place, monkeypatch):
     """The check step offers, when areas are not configured, to leave those rows out: the
     file then checks with no error and one warning naming them."""
-    from streamlit.testing.v1 import AppTest
-
-    from app.session import TOKEN_KEY
-    from plantrack.auth.accounts import login
-    from plantrack.store import Store
     from tests.test_pages import texts
 
-    monkeypatch.setenv("PLANTRACK_CONFIG", str(place["cfg"]))
-    monkeypatch.setenv("PLANTRACK_DB", str(english["db"]))
-    monkeypatch.setenv("PLANTRACK_UPLOADS", str(english["tmp"] / "uploads"))
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=90)
-    at.session_state[TOKEN_KEY] = login(Store(english["db"]), "tester", PASSWORD).token
-    at.run()
+    at = base.upload_page(english, place, monkeypatch)
     data = place["data"].read_text(encoding="utf-8") + "".join(
         f"{name},{code},x,{FERT},{','.join('1.5' for _ in YEARS)}\n"
         for code, name in (("WLD", "World"), ("EUU", "European Union"))
