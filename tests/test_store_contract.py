@@ -375,3 +375,40 @@ def test_task_update_tie_goes_to_the_furthest_status(store):
             recorded_at=datetime(2024, 1, 6),
         )
     assert latest_updates(store)["status"].tolist() == ["已完成", "已完成"]
+
+
+def test_current_is_the_latest_revision_of_every_key_at_every_vintage(store):
+    """``current`` reads a key's rows as stored unless a later revision exists (the anti-join
+    in sql.current): over random revisions, tombstones and vintages it gives exactly the
+    latest revision of each key recorded by then, as the revisions in ``history`` say."""
+    import random
+
+    rng = random.Random(7)
+    keys = [(i, a, p) for i in "ab" for a in "xyz" for p in ("2023Q1", "2023Q2", "2024")]
+    for day in range(1, 7):
+        picked = rng.sample(keys, 8)
+        values = [None if rng.random() < 0.2 else round(rng.uniform(0, 9), 1) for _ in picked]
+        store.load(
+            rows(*[(*k, v) for k, v in zip(picked, values, strict=True)]),
+            actor=act_as(store),
+            source="t",
+            reason="更正",
+            recorded_at=datetime(2024, 5, day * 2),
+        )
+    hist = pd.concat([store.history(i) for i in "ab"], ignore_index=True)
+    assert hist["revision"].max() > 2  # some keys revised more than once
+    for known_on in (None, date(2024, 5, 3), date(2024, 5, 7), date(2024, 5, 30)):
+        seen = hist if known_on is None else hist[hist["recorded_at"] < datetime(
+            known_on.year, known_on.month, known_on.day + 1)]  # fmt: skip
+        latest = seen.sort_values("revision").drop_duplicates(
+            ["indicator", "area", "period"], keep="last"
+        )
+        for with_deleted in (False, True):
+            want = latest if with_deleted else latest[~latest["deleted"]]
+            got = store.current(known_on=known_on, with_deleted=with_deleted)
+            key = ["indicator", "area", "period"]
+            got = got.sort_values(key)[[*key, "revision"]].reset_index(drop=True)
+            want = want.sort_values(key)[[*key, "revision"]].reset_index(drop=True)
+            assert got.astype(str).equals(want.astype(str)), (known_on, with_deleted)
+        narrow = store.current(known_on=known_on, indicators=["b"], as_of=date(2023, 6, 30))
+        assert set(narrow["indicator"]) <= {"b"} and set(narrow["period"]) <= {"2023Q1", "2023Q2"}

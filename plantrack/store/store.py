@@ -398,7 +398,7 @@ class Store:
             return self._approved(approved_only, as_of, columns)
         params: list[object] = []
         if known_on is not None:
-            params.append(end_of_day(known_on))
+            params += [end_of_day(known_on)] * 2  # the later revisions, the rows
         if indicators:
             params.extend(indicators)
         if as_of:
