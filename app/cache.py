@@ -129,7 +129,17 @@ def _assessment(
     _ws: Workspace, db: str, as_of: date, known_on: date | None, area: str, version: int
 ) -> pd.DataFrame:
     obs = area_observations(_ws, area, version, known_on)
-    return assessment_table(_ws, as_of, known_on=known_on, area=area, obs=obs)
+    updates = _task_updates(_ws, db, version)
+    return assessment_table(_ws, as_of, known_on=known_on, area=area, obs=obs, updates=updates)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _task_updates(_ws: Workspace, db: str, version: int) -> pd.DataFrame:
+    """Every task update in force (a few hundred rows; read-only): each as-of date's
+    milestone verdicts are picked from it instead of querying the database again."""
+    from plantrack.store.task_updates import all_updates
+
+    return all_updates(_ws.store)
 
 
 def cached_assessment(
@@ -178,3 +188,4 @@ def clear() -> None:
     st.cache_data.clear()
     _observations.clear()
     _slice.clear()
+    _task_updates.clear()

@@ -136,9 +136,12 @@ def observations(
     return roll_up(obs, rollup_specs(ws), ws.district, subareas=subareas)
 
 
-def milestones_done(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
-    """Done date of each milestone (and task): the task board's rule, :func:`done_dates`."""
-    return done_dates(ws, as_of, known_on)
+def milestones_done(
+    ws: Workspace, as_of: date, known_on: date | None = None, updates: pd.DataFrame | None = None
+) -> dict[str, date]:
+    """Done date of each milestone (and task): the task board's rule, :func:`done_dates`
+    (from ``updates``, every task update in force, when the caller has them at hand)."""
+    return done_dates(ws, as_of, known_on, updates)
 
 
 def assessment_table(
@@ -148,8 +151,12 @@ def assessment_table(
     area: str | None = None,
     plan: str | None = None,
     obs: pd.DataFrame | None = None,
+    updates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator (for ``area``, default the district) with verdict and metadata."""
+    """One row per indicator (for ``area``, default the district) with verdict and metadata.
+
+    ``updates``: every task update in force (``all_updates``), for the milestones' done dates
+    without a query (the dashboard caches them per data version)."""
     area = area or ws.district
     if obs is None:
         obs = observations(ws, as_of=as_of, known_on=known_on)
@@ -169,7 +176,7 @@ def assessment_table(
         rules,
         mine,
         as_of,
-        milestones_done(ws, as_of, known_on),
+        milestones_done(ws, as_of, known_on, updates),
         default_area=area,
     )
     frame = frame[frame["area"] == area]

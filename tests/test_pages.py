@@ -271,3 +271,50 @@ def test_indicator_link_with_unknown_id_warns(app_env: Path):
     assert any("no.such.indicator" in w.value for w in at.warning)
     assert "n" not in at.query_params
     assert at.query_params["id"] == at.session_state["ind_id"]
+
+
+def test_overview_milestones_follow_task_updates_as_the_cli_does(app_env: Path):
+    """The overview picks each as-of date's milestone updates from one cached read of every
+    update (app.cache); its verdicts are the CLI's (plantrack.scorecard, a query per date),
+    before and after a 已完成 update, and a late 已完成 after the deadline stays late."""
+    import pandas as pd
+
+    from plantrack.auth.accounts import login
+    from plantrack.scorecard import assessment_table
+    from plantrack.settings import resolve
+    from plantrack.store.task_updates import record_updates
+    from plantrack.workspace import open_workspace
+
+    ws = open_workspace(settings=resolve())
+    milestones = [i.id for i in ws.registry.indicators if i.kind == "milestone"]
+    dates = [date(2023, 12, 31), date(2024, 9, 30), date(2026, 3, 31)]
+    updates = pd.DataFrame(
+        {
+            "task_id": milestones[:2],
+            "status": ["已完成", "已完成"],
+            "status_date": [date(2024, 6, 30), date(2026, 2, 1)],  # on time / after 2025-12-31
+            "note": [None, None],
+            "evidence": ["通知", "验收"],
+        }
+    )
+    record_updates(ws.store, updates, actor=login(ws.store, "admin", "demo-admin-1"))
+
+    def verdicts(at: AppTest) -> dict[str, str]:
+        out = {}
+        for frame in at.dataframe:
+            table = frame.value
+            if "verdict" in table:
+                for name, verdict in zip(table["name"], table["verdict"], strict=True):
+                    out[name.split("id=")[1].split("&")[0]] = verdict
+        return out
+
+    seen = []
+    at = ok(run_page("overview.py", as_of=dates[0]))
+    for when in dates:
+        at.date_input(key="as_of").set_value(when).run()
+        shown = verdicts(ok(at))
+        cli = assessment_table(ws, when).set_index("indicator")["verdict"]
+        for m in milestones[:2]:
+            assert shown[m].endswith(cli[m]), (when, m, shown[m], cli[m])
+        seen.append(tuple(cli[m] for m in milestones[:2]))
+    assert len(set(seen)) == 3, seen  # the two updates change the verdicts as time passes

@@ -13,7 +13,14 @@ import pandas as pd
 import pytest
 
 from plantrack.store import Store, StoreError
-from plantrack.store.task_updates import count_updates, latest_updates, record_updates, task_history
+from plantrack.store.task_updates import (
+    all_updates,
+    count_updates,
+    latest_in,
+    latest_updates,
+    record_updates,
+    task_history,
+)
 from tests.conftest import act_as
 from tests.test_store import rows
 
@@ -412,3 +419,40 @@ def test_current_is_the_latest_revision_of_every_key_at_every_vintage(store):
             assert got.astype(str).equals(want.astype(str)), (known_on, with_deleted)
         narrow = store.current(known_on=known_on, indicators=["b"], as_of=date(2023, 6, 30))
         assert set(narrow["indicator"]) <= {"b"} and set(narrow["period"]) <= {"2023Q1", "2023Q2"}
+
+
+def test_latest_update_in_memory_is_the_databases_latest_update(store):
+    """The dashboard picks each date's latest task update from one read of every update
+    (``latest_in`` over ``all_updates``): over random updates with same-day ties of different
+    statuses, it is the row the SQL rule picks, for every as-of date and vintage."""
+    import random
+
+    rng = random.Random(11)
+    for day in range(1, 6):
+        n = 12
+        frame = pd.DataFrame(
+            {
+                "task_id": [f"t{rng.randint(1, 6)}" for _ in range(n)],
+                "status": [rng.choice(["未开始", "进行中", "已完成"]) for _ in range(n)],
+                "status_date": [
+                    date(2024, rng.randint(1, 6), rng.choice([1, 15])) for _ in range(n)
+                ],
+                "note": [f"d{day}-{i}" for i in range(n)],
+                "evidence": [None] * n,
+            }
+        )
+        record_updates(store, frame, actor=act_as(store), recorded_at=datetime(2024, 6, day * 3))
+    every = all_updates(store)
+    assert len(every) == 60
+    # a task's updates tied on date, recording time and status are the same to the rule (the
+    # SQL leaves their order open: each engine picks its own), so the note is not compared
+    key = ["task_id", "status", "status_date"]
+    for as_of in (None, date(2024, 1, 1), date(2024, 3, 15), date(2024, 5, 31)):
+        for known_on in (None, date(2024, 6, 3), date(2024, 6, 10)):
+            want = latest_updates(store, as_of, known_on)
+            want["status_date"] = pd.to_datetime(want["status_date"]).dt.date
+            got = latest_in(every, as_of, known_on)
+            assert got[key].astype(str).values.tolist() == want[key].astype(str).values.tolist(), (
+                as_of,
+                known_on,
+            )

@@ -216,3 +216,9 @@ TASK_HISTORY = (
     " ORDER BY u.status_date, u.recorded_at"
 )
 COUNT_TASK_UPDATES = "SELECT count(*) FROM task_updates"
+# every update in force (not of a rolled-back file), for the latest-per-task rule in memory
+ALL_TASK_UPDATES = (
+    """SELECT task_id, status, status_date, note, evidence, user_name, recorded_at
+    FROM task_updates WHERE """
+    + NOT_WITHDRAWN
+)

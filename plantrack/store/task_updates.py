@@ -149,6 +149,38 @@ def latest_updates(
         return con.execute(sql.LATEST_TASK_UPDATES, [as_of, as_of, bound, bound]).df()
 
 
+def all_updates(store: Store) -> pd.DataFrame:
+    """Every update in force (not withdrawn by a rollback), in no order: what
+    :func:`latest_in` picks from, for as many dates as needed, without a query each."""
+    with store.connect(read_only=True) as con:
+        out = con.execute(sql.ALL_TASK_UPDATES).df()
+    out["status_date"] = pd.to_datetime(out["status_date"]).dt.date.astype(object)
+    return out
+
+
+_STATUS_RANK = {"已完成": 2, "进行中": 1}  # a tie goes to the furthest status, as in the SQL
+
+
+def latest_in(
+    updates: pd.DataFrame, as_of: date | None = None, known_on: date | None = None
+) -> pd.DataFrame:
+    """:func:`latest_updates` over :func:`all_updates`' frame instead of the database: the
+    latest update of each task with a status date by ``as_of`` (recorded by ``known_on``),
+    ordered by task; the same rule as ``sql.LATEST_TASK_UPDATES``."""
+    rows = updates
+    if as_of is not None:
+        rows = rows[[d <= as_of for d in rows["status_date"]]]
+    if known_on is not None:
+        rows = rows[rows["recorded_at"] < end_of_day(known_on)]
+    rank = rows["status"].map(_STATUS_RANK).fillna(0)
+    rows = rows.assign(_rank=rank).sort_values(
+        ["task_id", "status_date", "recorded_at", "_rank"],
+        ascending=[True, False, False, False],
+        kind="stable",
+    )
+    return rows.drop_duplicates("task_id").drop(columns="_rank").reset_index(drop=True)
+
+
 def task_history(store: Store, task_id: str) -> pd.DataFrame:
     """Every update of a task, oldest first; ``withdrawn_by`` is the rollback batch that
     withdrew it (its file was rolled back), else missing."""

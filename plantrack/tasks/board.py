@@ -20,14 +20,14 @@ units counts once for each; collective units (区政府各部门, 各街道办�
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
 from plantrack.departments import normalise_all
-from plantrack.store.task_updates import latest_updates
+from plantrack.store.task_updates import latest_in, latest_updates
 from plantrack.tasks.registry import (
     STATUS_DONE,
     STATUS_DONE_LATE,
@@ -106,19 +106,42 @@ def due_dates(ws: Workspace) -> dict[str, date | None]:
     return due
 
 
-def done_dates(ws: Workspace, as_of: date, known_on: date | None = None) -> dict[str, date]:
+def done_dates(
+    ws: Workspace,
+    as_of: date,
+    known_on: date | None = None,
+    updates: pd.DataFrame | None = None,
+) -> dict[str, date]:
     """Done date of every task, decision and milestone done by ``as_of`` (module docstring).
 
     The one rule for the task board and the scorecard's milestone verdicts: an item already
     已完成 at its due date stays done on time when a later 已完成 update adds evidence.
+    ``updates`` (:func:`~plantrack.store.task_updates.all_updates`, e.g. cached by the
+    dashboard): pick from it instead of querying the database for each date.
     """
-    latest = latest_updates(ws.store, as_of, known_on)
-    latest["status_date"] = [_as_date(v) for v in latest["status_date"]]
-    return _done_on(ws, due_dates(ws), latest, known_on)
+    snapshot = _snapshots(ws, known_on, updates)
+    return _done_on(due_dates(ws), snapshot(as_of), snapshot)
 
 
-def _done_on(ws: Workspace, due: Mapping[str, date | None], latest: pd.DataFrame,
-             known_on: date | None) -> dict[str, date]:  # fmt: skip
+Snapshot = Callable[[date], pd.DataFrame]
+
+
+def _snapshots(ws: Workspace, known_on: date | None, updates: pd.DataFrame | None) -> Snapshot:
+    """The latest update of each task at a date (status dates as ``date``), from the
+    database or from ``updates``."""
+
+    def snapshot(when: date) -> pd.DataFrame:
+        if updates is not None:
+            return latest_in(updates, when, known_on)
+        latest = latest_updates(ws.store, when, known_on)
+        latest["status_date"] = [_as_date(v) for v in latest["status_date"]]
+        return latest
+
+    return snapshot
+
+
+def _done_on(due: Mapping[str, date | None], latest: pd.DataFrame,
+             snapshot: Snapshot) -> dict[str, date]:  # fmt: skip
     """Done date of each item of ``due`` whose ``latest`` update is 已完成 (see done_dates)."""
     done: dict[str, date] = {}
     late: dict[date, list[str]] = {}
@@ -130,8 +153,8 @@ def _done_on(ws: Workspace, due: Mapping[str, date | None], latest: pd.DataFrame
         deadline = due[task_id]
         if deadline is not None and status_date > deadline:
             late.setdefault(deadline, []).append(task_id)
-    for when, ids in late.items():  # one query per distinct due date with a late update
-        snap = latest_updates(ws.store, when, known_on)
+    for when, ids in late.items():  # one look-up per distinct due date with a late update
+        snap = snapshot(when)
         snap = snap[snap["task_id"].isin(ids) & (snap["status"] == UPDATE_DONE)]
         for r in snap.itertuples():
             done[cast(str, r.task_id)] = _as_date(r.status_date)  # type: ignore[assignment]
@@ -152,9 +175,9 @@ def status_label(status: str, update_status: str | None, recurring: bool) -> str
 def task_table(ws: Workspace, as_of: date, known_on: date | None = None) -> pd.DataFrame:
     """Every task and milestone with its status at ``as_of`` (updates recorded by ``known_on``)."""
     items = board_items(ws)
-    latest = latest_updates(ws.store, as_of, known_on)
-    latest["status_date"] = [_as_date(v) for v in latest["status_date"]]
-    done = _done_on(ws, dict(zip(items["id"], items["due"], strict=True)), latest, known_on)
+    snapshot = _snapshots(ws, known_on, None)
+    latest = snapshot(as_of)
+    done = _done_on(dict(zip(items["id"], items["due"], strict=True)), latest, snapshot)
     last = latest.set_index("task_id")
     out = items.copy()
     out["units"] = ["、".join(u) for u in out["unit_list"]]
