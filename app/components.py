@@ -172,6 +172,15 @@ def light_styles(lights: pd.Series) -> list[str]:
     ]
 
 
+def badges(texts: pd.Series, lights: pd.Series) -> tuple[list[list[str]], list[str], list[str]]:
+    """Cells, options and colours of a badge column (``st.column_config.MultiselectColumn``,
+    read-only): each text drawn white on its light's colour. Cheaper to send than a pandas
+    Styler (~20 ms a table less on every run, no jinja2 templates on the first)."""
+    colour = lights.fillna("grey").map(TEXT_COLOURS).fillna(TEXT_COLOURS["grey"]).to_numpy()
+    options = dict(zip(texts.astype(str).to_numpy(), colour, strict=True))
+    return [[x] for x in texts.astype(str)], list(options), list(options.values())
+
+
 def completion_parts(value: object) -> tuple[str, str | None]:
     """Completion as a figure and, far outside 0–100%, its meaning ("远超目标")."""
     if value is None or not isinstance(value, int | float) or pd.isna(value):

@@ -169,7 +169,6 @@ def _column_config() -> dict:
     return {
         "name": cc.LinkColumn(t("col.name"), display_text=r"&n=(.*)$", width=230,
                               help=t("col.name.help")),
-        "verdict": cc.TextColumn(t("col.verdict"), width=120),
         "completion": cc.TextColumn(t("col.completion"), help=t("col.completion.help"),
                                     width=120),
         "time_share": cc.NumberColumn(t("col.time_share"), format="%.0f%%", width=72),
@@ -182,14 +181,18 @@ def _column_config() -> dict:
 def scorecard_table(ws: Workspace, table: pd.DataFrame, as_of: date, key: str) -> None:
     """The table; selecting a row opens that indicator."""
     view = display_table(ws, table, as_of)
-    lights = table["light"].reset_index(drop=True)
-    styled = view.style.apply(lambda col: c.light_styles(lights), subset=["verdict"])
+    cells, options, colours = c.badges(view["verdict"], table["light"])
+    view["verdict"] = cells
+    config = _column_config()
+    config["verdict"] = st.column_config.MultiselectColumn(
+        t("col.verdict"), options=options, color=colours, width=120, disabled=True
+    )
     event = st.dataframe(
-        styled,
+        view,
         hide_index=True,
         width="stretch",
         key=key,
-        column_config=_column_config(),
+        column_config=config,
         on_select="rerun",
         selection_mode="single-row",
         height=min(38 + 35 * len(view), 600),

@@ -427,6 +427,8 @@ def test_latest_update_in_memory_is_the_databases_latest_update(store):
     statuses, it is the row the SQL rule picks, for every as-of date and vintage."""
     import random
 
+    none = latest_in(all_updates(store), date(2024, 3, 1), date(2024, 3, 1))
+    assert none.empty and list(none.columns) == list(latest_updates(store).columns)
     rng = random.Random(11)
     for day in range(1, 6):
         n = 12

@@ -169,7 +169,7 @@ def latest_in(
     ordered by task; the same rule as ``sql.LATEST_TASK_UPDATES``."""
     rows = updates
     if as_of is not None:
-        rows = rows[[d <= as_of for d in rows["status_date"]]]
+        rows = rows[rows["status_date"].map(lambda d: d <= as_of).astype(bool)]  # [] if none
     if known_on is not None:
         rows = rows[rows["recorded_at"] < end_of_day(known_on)]
     rank = rows["status"].map(_STATUS_RANK).fillna(0)
