@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 import streamlit as st
 
-from app import cache, login_view, session, style
+from app import cache, login_view, session, style, warm
 from app.i18n import keep_language, seed_language, t
 from app.nav import sidebar_links
 from app.text import md_escape, md_escape_all, md_list
@@ -47,6 +47,7 @@ def bootstrap(roles: Collection[str] | None = None) -> Workspace:
             _language()
         st.title(t("app.title"))
         login_view.form(ws)
+        warm.start(ws)  # once per server: the overview's data, while the reader logs in
         st.stop()
     assert actor is not None
     with st.sidebar:
