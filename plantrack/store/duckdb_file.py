@@ -149,6 +149,20 @@ def _state(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
+def state(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """Size and mtime of the file and of its WAL: any write (also another program's
+    migration) changes them."""
+    out: list[tuple[int, int] | None] = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append((st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def verify(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Read every table (DuckDB checks each block) and compare our checksum; once per
     process per file state. Raises :class:`DamagedDatabaseError`."""

@@ -84,6 +84,14 @@ class Engine(ABC):
     def lock_for_batch(self, con: Session) -> None:
         """Serialise loaders for the rest of the transaction (revision numbering)."""
 
+    def schema_checked(self) -> bool:
+        """The schema was found current and the database has not changed since (a DuckDB
+        file's size and mtime): ensure_schema then opens nothing."""
+        return False
+
+    def schema_current(self) -> None:  # noqa: B027 (most engines: no-op)
+        """Called when ensure_schema found the schema current or made it so."""
+
     def lock_for_migration(self, con: Session) -> None:  # noqa: B027 (most engines: no-op)
         """Serialise schema migrations of processes starting at once (PostgreSQL)."""
 

@@ -36,6 +36,7 @@ class DuckDBEngine(Engine):
     def __init__(self, path: Path, lock_timeout: float = 8.0):
         self._path = Path(path)
         self.lock_timeout = lock_timeout
+        self._current_at: object = None  # the file's state when its schema was current
 
     @property
     def path(self) -> Path:
@@ -58,6 +59,12 @@ class DuckDBEngine(Engine):
         release_idle(self._path)  # this process's shared reader (connection.py)
         if self._path.exists():
             duckdb_file.backup_before_migration(self._path)
+
+    def schema_checked(self) -> bool:
+        return self._current_at is not None and self._current_at == duckdb_file.state(self._path)
+
+    def schema_current(self) -> None:
+        self._current_at = duckdb_file.state(self._path)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[Session]:

@@ -179,7 +179,9 @@ class Store:
         A read-only DuckDB file is left as it is (pages and read commands work on it)."""
         if self.engine.name == "duckdb" and self.exists() and not _writable(self.path):
             return
-        self.migrate(kind)
+        if not self.engine.schema_checked():  # a login, a write: no opens when unchanged
+            self.migrate(kind)
+            self.engine.schema_current()
 
     def migrate(self, kind: str = "real") -> tuple[int, int]:
         """Run the missing migrations in one transaction; returns (version before, after)."""
