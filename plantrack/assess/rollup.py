@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from plantrack.assess.coded import Coded, district_rows, labelled, sums, weighted
 from plantrack.formula import eval_formula, formula_names
 from plantrack.periods import parse_period
 
@@ -105,55 +106,6 @@ def _ends(periods: pd.Series) -> np.ndarray:
     return index.astype(np.int64)[codes]
 
 
-def _sums(
-    sub: pd.DataFrame, ids: list[str], district: str, count: bool, how: str = "sum"
-) -> list[pd.DataFrame]:
-    """District = Σ sub-areas (or their mean / median: ``how``), for every indicator at once."""
-    if not ids:
-        return []
-    groups = sub.groupby(["indicator", "period"])
-    if how == "sum":
-        totals = groups["value"].sum(min_count=1)
-    else:  # NaN values are skipped; a group with none stays NaN and is dropped later
-        totals = groups["value"].mean() if how == "mean" else groups["value"].median()
-    keep = totals.index.get_level_values(0).isin(ids)
-    n = None
-    if count:  # sub-areas with a value
-        n = sub["area"].where(sub["value"].notna()).groupby(groups.ngroup()).nunique()
-        n = n.reindex(np.arange(len(totals)), fill_value=0).set_axis(totals.index)[keep]
-    return [_district_rows(totals[keep], district, n)]
-
-
-def _weighted(
-    sub: pd.DataFrame, specs: list[RollupSpec], district: str, count: bool
-) -> list[pd.DataFrame]:
-    """District = Σ w·x / Σ w, for every ``weighted_mean`` indicator at once."""
-    weight_of = {s.id: s.weight for s in specs}
-    if not weight_of:
-        return []
-    x = sub[sub["indicator"].isin(list(weight_of))].dropna(subset=["value"])
-    w = sub[sub["indicator"].isin(list(weight_of.values()))].dropna(subset=["value"])
-    if x.empty or w.empty:
-        return []
-    x = x.assign(weight=x["indicator"].map(weight_of), pidx=_period_index(x["period"]))
-    w = w.assign(pidx=_period_index(w["period"]))[["indicator", "area", "pidx", "value"]]
-    w = w.rename(columns={"indicator": "weight", "value": "value_w"})
-    both = pd.merge_asof(
-        x.sort_values("pidx", kind="stable"),
-        w.sort_values("pidx", kind="stable"),
-        on="pidx",
-        by=["area", "weight"],
-        tolerance=_STALE,
-    ).dropna(subset=["value_w"])
-    both = both.assign(wx=both["value"] * both["value_w"])
-    groups = both.groupby(["indicator", "period"])
-    sums = groups[["wx", "value_w"]].sum()
-    if count:
-        sums["n"] = groups["area"].nunique()
-    sums = sums[sums["value_w"] > 0]
-    return [_district_rows(sums["wx"] / sums["value_w"], district, sums.get("n"))]
-
-
 def _formula(
     parts: _Components, spec: RollupSpec, district: str, count: bool
 ) -> list[pd.DataFrame]:
@@ -194,8 +146,8 @@ def _formula(
         }
     )
     periods = period_of.loc[summed.index].to_numpy(dtype=object)
-    index = pd.MultiIndex.from_product([[spec.id], periods], names=["indicator", "period"])
-    return [per_area, _district_rows(pd.Series(total, index=index), district, n_areas)]
+    names = np.full(len(periods), spec.id, dtype=object)
+    return [per_area, district_rows(names, periods, total, district, n_areas)]
 
 
 class _Components:
@@ -222,49 +174,50 @@ def _latest_per_end(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop_duplicates(["indicator", "area", "pidx"], keep="last")
 
 
-def _district_rows(values: pd.Series, district: str, n_areas: pd.Series | None) -> pd.DataFrame:
-    """District rows from values indexed by (indicator, period) and sub-area counts (aligned
-    with them; None: not counted, NaN)."""
-    return pd.DataFrame(
-        {
-            "indicator": values.index.get_level_values(0).astype(object),
-            "area": district,
-            "period": values.index.get_level_values(1).astype(object),
-            "value": values.to_numpy(dtype=float),
-            _N: np.nan if n_areas is None else n_areas.to_numpy(dtype=float),
-        }
-    )
+def _coded(obs: pd.DataFrame) -> tuple[Coded, np.ndarray | None, pd.Series]:
+    """``obs`` as codes; which rows are reported (None: all); the values as floats."""
+    value = pd.to_numeric(obs["value"], errors="coerce").astype(float)
+    reported = None
+    if "source" in obs:
+        reported = (obs["source"] == "reported").to_numpy(dtype=bool, na_value=False)
+    return Coded(obs, value.to_numpy(dtype=float)), reported, value
 
 
 def _computed(
-    obs: pd.DataFrame,
+    obs: Coded,
+    reported: np.ndarray | None,
     specs: Sequence[RollupSpec],
     district: str,
     subareas: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Every computed value (district roll-ups, sub-area formulas), before reported wins.
 
-    Column ``n_areas``: for district rows, how many sub-areas contributed (NaN for sub-area
-    rows, and when ``subareas`` is None: counting costs time). With ``subareas`` only those
-    areas are used; incomplete periods are still here.
+    ``reported``: which rows are reported ones (None: all). Column ``n_areas``: for district
+    rows, how many sub-areas contributed (NaN for sub-area rows, and when ``subareas`` is
+    None: counting costs time). With ``subareas`` only those areas are used; incomplete
+    periods are still here.
     """
     by_method: dict[str, list[RollupSpec]] = {m: [] for m in METHODS}
     for spec in specs:
         by_method[spec.method].append(spec)
     comps = {c for s in by_method["formula"] for c in formula_names(s.formula or "")}
-    needed = comps | {x for s in by_method["weighted_mean"] for x in (s.id, s.weight)}
-    needed |= {s.id for m in ("sum", "mean", "median") for s in by_method[m]}
-    mask = obs["indicator"].isin(list(needed)) & (obs["area"] != district)
+    areas = np.append(obs.areas != district, True)
     if subareas is not None:
-        mask &= obs["area"].isin(list(subareas))
-    sub = obs.loc[mask & (obs["source"] == "reported"), _COLUMNS]  # one take of four columns
+        areas &= Coded.table(obs.areas, subareas)
+    mask = areas[obs.area]
+    if reported is not None:
+        mask &= reported
     count = subareas is not None
-    frames = _sums(sub, [s.id for s in by_method["sum"]], district, count)
-    for how in ("mean", "median"):
-        frames += _sums(sub, [s.id for s in by_method[how]], district, count, how)
-    frames += _weighted(sub, by_method["weighted_mean"], district, count)
+    frames = []
+    for how in ("sum", "mean", "median"):
+        frames += sums(obs, mask, [s.id for s in by_method[how]], district, count, how)
+    weight_of = {s.id: s.weight for s in by_method["weighted_mean"]}
+    frames += weighted(obs, mask, weight_of, district, count)
     if by_method["formula"]:
-        parts = _Components(sub, comps)
+        sub = obs.subset(mask & Coded.table(obs.inds, comps)[obs.ind])
+        area, period = labelled(sub.areas, sub.area), labelled(sub.periods, sub.per)
+        rows = {"indicator": sub.inds[sub.ind], "area": area, "period": period}
+        parts = _Components(pd.DataFrame({**rows, "value": sub.value}), comps)
         for spec in by_method["formula"]:
             frames += _formula(parts, spec, district, count)
     frames = [f for f in frames if not f.empty]
@@ -301,25 +254,50 @@ def roll_up(
     every sub-area contributed to (module docstring). A computed row is dropped when a value
     is reported for the same indicator and area at the same period end, whatever its label.
     """
-    reported = _normalise(obs)
-    computed = _complete(_computed(reported, specs, district, subareas), district, subareas)
-    computed = computed.drop(columns=_N)
-    areas = reported["indicator"].isin(
-        pd.unique(computed.loc[computed["area"] != district, "indicator"])
-    )
-    known = (reported["area"] == district) | areas
-    have = reported.loc[known & reported["value"].notna(), ["indicator", "area", "period"]]
-    have = have.assign(pidx=_ends(have["period"]))
-    have = have.loc[have["pidx"] >= 0, ["indicator", "area", "pidx"]].drop_duplicates()
-    new = computed.assign(pidx=_ends(computed["period"]))
-    new = new.merge(have, how="left", on=["indicator", "area", "pidx"], indicator=True)
-    new = new[new["_merge"] == "left_only"].drop(columns=["_merge", "pidx"])
-    new = new.assign(source="rollup").sort_values(["indicator", "area", "period"], kind="stable")
+    coded, rows, value = _coded(obs)
+    computed = _complete(_computed(coded, rows, specs, district, subareas), district, subareas)
+    new = _not_reported(coded, computed.drop(columns=_N), district)
+    reported = obs.copy(deep=False)  # copy-on-write: columns are copied only when changed
+    if coded.rewrite:
+        reported["period"] = coded.period_column()
+    reported["value"] = value
+    if "source" not in reported:
+        reported["source"] = "reported"
     if new.empty:
         return reported
+    new = new.assign(source="rollup").sort_values(["indicator", "area", "period"], kind="stable")
     # the same dtypes on both sides keep the concat from converting Arrow strings to objects
-    new = new.astype({c: reported[c].dtype for c in [*_COLUMNS, "source"]})
-    return pd.concat([reported, new], ignore_index=True)
+    dtypes = {}
+    for col in [*_COLUMNS, "source"]:
+        dtype = reported[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):  # new labels become categories, not NaN
+            extra = pd.Index(new[col].dropna().unique()).difference(dtype.categories)
+            if len(extra):
+                reported[col] = reported[col].cat.add_categories(extra)
+        dtypes[col] = reported[col].dtype
+    return pd.concat([reported, new.astype(dtypes)], ignore_index=True)
+
+
+def _not_reported(obs: Coded, computed: pd.DataFrame, district: str) -> pd.DataFrame:
+    """Computed rows for which no value is reported with the same indicator and area at the
+    same period end. Only district rows and formula indicators' rows can meet one."""
+    if computed.empty:
+        return computed
+    formulas = pd.unique(computed.loc[computed["area"] != district, "indicator"])
+    known = np.append(obs.areas == district, False)[obs.area]
+    known |= Coded.table(obs.inds, formulas)[obs.ind]
+    have = obs.subset(known & ~np.isnan(obs.value))
+    ends = np.append(obs.ends, -1)[have.per]
+    end = _ends(computed["period"])
+    span = max(int(obs.ends.max(initial=0)), int(end.max(initial=0)), 0) + 1
+    n_area = len(obs.areas) + 1
+    keys = (have.ind.astype(np.int64) * n_area + have.area + 1) * span + ends
+    have_keys = pd.Index(keys[ends >= 0]).unique()
+    ind = pd.Index(obs.inds).get_indexer(computed["indicator"])
+    area = pd.Index(obs.areas).get_indexer(computed["area"])
+    key = (ind.astype(np.int64) * n_area + area + 1) * span + end
+    met = (ind >= 0) & (area >= 0) & (end >= 0) & pd.Index(key).isin(have_keys)
+    return computed[~met]
 
 
 def rollup_coverage(
@@ -331,7 +309,8 @@ def rollup_coverage(
     ``subareas``) and complete; one row per period some sub-area contributed to, including
     the incomplete ones :func:`roll_up` leaves out. Ordered by indicator and period end.
     """
-    computed = _computed(_normalise(obs), specs, district, subareas)
+    coded, reported, _ = _coded(obs)
+    computed = _computed(coded, reported, specs, district, subareas)
     rows = computed[computed["area"] == district]
     expected = len(set(subareas))
     out = pd.DataFrame(
@@ -362,7 +341,8 @@ def rollup_gaps(
     |rolled_up|; None (and listed) when the roll-up is 0 and the reported value is not.
     """
     reported = _normalise(obs)
-    computed = _complete(_computed(reported, specs, district, subareas), district, subareas)
+    coded, rows, _ = _coded(reported)
+    computed = _complete(_computed(coded, rows, specs, district, subareas), district, subareas)
     computed = computed[computed["area"] == district]
     computed = computed.assign(pidx=_ends(computed["period"]))[["indicator", "pidx", "value"]]
     rep = reported[(reported["area"] == district) & (reported["source"] == "reported")]
