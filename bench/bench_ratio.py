@@ -252,7 +252,7 @@ def measure_assessment(db: Path, config: Path, rounds: int) -> dict:
     """Median seconds: raw DuckDB read of the observations; read + roll-up + assessment."""
     import duckdb
 
-    from plantrack.scorecard import assessment_table, observations
+    from plantrack.scorecard import assessment_table
     from plantrack.settings import Settings
     from plantrack.workspace import open_workspace
 
@@ -270,8 +270,7 @@ def measure_assessment(db: Path, config: Path, rounds: int) -> dict:
             ).to_arrow_table().to_pandas()
         raw.append(time.perf_counter() - start)
         start = time.perf_counter()
-        obs = observations(ws)
-        assessment_table(ws, as_of, obs=obs)
+        assessment_table(ws, as_of)  # as `assess` does: its own read, roll-up, assessment
         e2e.append(time.perf_counter() - start)
     return {"open": opened, "raw": statistics.median(raw), "e2e": statistics.median(e2e)}
 

@@ -163,8 +163,9 @@ def assessment_table(
     ``updates``: every task update in force (``all_updates``), for the milestones' done dates
     without a query (the dashboard caches them per data version)."""
     area = area or ws.district
-    if obs is None:
-        obs = observations(ws, as_of=as_of, known_on=known_on)
+    if obs is None:  # unordered: assess_frame sorts what it uses (the ORDER BY of a
+        # province's 1 M rows was 0.9 of its 1.9 s)
+        obs = observations(ws, as_of=as_of, known_on=known_on, ordered=False)
     inds = [i for i in ws.registry.indicators if plan is None or i.plan == plan]
     rules = [rule_for(i, ws, area) for i in inds]
     mine = obs[obs["area"] == area]
