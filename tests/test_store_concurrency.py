@@ -119,3 +119,49 @@ def test_concurrent_loaders_and_readers(pg_url, tmp_path):
     assert batches.loc[last[0], "user_name"].startswith("loader")
     for r in reads:
         assert r["bad"] == [] and r["reads"] > 0
+
+
+APPENDS = textwrap.dedent(
+    """
+    import sys
+    from plantrack.auth.accounts import login
+    from plantrack.store import Store
+    from plantrack.store import auth_sql
+    store, n = Store(sys.argv[1]), int(sys.argv[2])
+    login(store, "clerk", "clerk-password-1", method="cli")  # the path CI saw collide
+    for i in range(n):  # then appends as fast as transactions go (the login hashes slowly)
+        with store._transaction() as con:
+            auth_sql.append_audit(con, user_id=None, user_name="clerk", method="cli",
+                                  action="test", obj=f"第 {i} 次")
+    """
+)
+
+
+def test_concurrent_audit_appends_keep_one_unbroken_chain(pg_url):
+    """Four processes log in and append audit rows at once: every row gets its own id and
+    the chain verifies (CI found two logins reading the same last row and writing id 5 twice
+    before the chain was locked)."""
+    from plantrack.auth.accounts import create_user
+    from plantrack.auth.audit import verify
+
+    store = Store(pg_url)
+    store.migrate()
+    create_user(store, name="clerk", role="管理员", password="clerk-password-1")
+    before = verify(store).rows
+    procs, n = 4, 40
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", APPENDS, pg_url, str(n)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(procs)
+    ]
+    for p in runs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    result = verify(store)
+    assert result.problems == []
+    assert result.rows == before + procs * (n + 1)

@@ -92,6 +92,13 @@ def user_by_identity(con: Any, provider: str, subject: str) -> dict | None:
     return _user(row)
 
 
+def _serialise(con: Any) -> None:
+    """On PostgreSQL, wait for any other transaction numbering users or audit rows (a
+    transaction-scoped advisory lock, re-entrant; a DuckDB file has one writer at a time)."""
+    if getattr(con, "dialect", "duckdb") == "postgresql":
+        con.execute("SELECT pg_advisory_xact_lock(72627)")  # 72627: PlanTrack's numbering lock
+
+
 def insert_user(
     con: Any,
     *,
@@ -104,6 +111,7 @@ def insert_user(
     subject: str | None = None,
     now: datetime,
 ) -> int:
+    _serialise(con)  # two first logins of directory accounts at once would take one id
     (last,) = _one(con, "SELECT coalesce(max(id), 0) FROM users")  # type: ignore[misc]
     user_id = int(last) + 1
     con.execute(
@@ -270,7 +278,12 @@ def append_audit(
     outcome: str = "ok",
     now: datetime | None = None,
 ) -> int:
-    """Append one audit row chained to the last one; returns its id."""
+    """Append one audit row chained to the last one; returns its id.
+
+    Two PostgreSQL transactions (two logins at once) would both read the same last row and
+    write the same id; a transaction-scoped advisory lock makes the second wait for the
+    first's commit. (A DuckDB file has one writer at a time.)"""
+    _serialise(con)
     last = _one(con, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
     last_id, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
     row: dict[str, object] = {

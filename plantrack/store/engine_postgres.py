@@ -167,6 +167,8 @@ def _python_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
 class PGSession:
     """A pooled PostgreSQL connection that looks like the DuckDB connection API we use."""
 
+    dialect = "postgresql"
+
     def __init__(self, conn: psycopg.Connection):
         self.raw = conn
 
