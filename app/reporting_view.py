@@ -42,9 +42,19 @@ def _items(_ws: Workspace, db: str, period: str, as_of: date, version: int) -> p
     return rp.period_items(_ws, parse_period(period), as_of)  # type: ignore[arg-type]
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _record(_ws: Workspace, db: str, period: str, version: int) -> rp.PeriodRecord:
+    """A period's 填报进度 record per data version (read-only): a new as-of date in the
+    same quarter, or a quarter seen before, reads nothing."""
+    return rp.period_record(_ws, parse_period(period))  # type: ignore[arg-type]
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _overview(_ws: Workspace, db: str, as_of: date, version: int) -> str:
-    return rp.overview_line(_ws, as_of, label=period_label)
+    def read(period: Period) -> rp.PeriodRecord:
+        return _record(_ws, db, str(period), version)
+
+    return rp.overview_line(_ws, as_of, label=period_label, read=read)
 
 
 def _db(ws: Workspace) -> str:

@@ -125,27 +125,42 @@ def item_status(
     return pd.Series(out, index=due.index, dtype=object)
 
 
-def _first_times(ws: Workspace, period: Period, as_of: date) -> dict[str, datetime]:
-    """Item → first recording, counting only recordings made by the end of ``as_of``."""
-    limit = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+@dataclass(frozen=True)
+class PeriodRecord:
+    """What 填报进度 reads from the store for one period: what is due, when each item was
+    first recorded (at any time) and the approval statuses. Everything at an as-of date
+    follows from it without another read (:func:`items_at`); the dashboard keeps it per data
+    version, so a new as-of date costs no query."""
+
+    period: Period
+    due: pd.DataFrame
+    first: dict[str, pd.Timestamp]
+    approval: dict[tuple[str, str], str]
+
+
+def period_record(ws: Workspace, period: Period) -> PeriodRecord:
     obs = first_reported(ws.store, [str(period)])
-    obs = obs[pd.to_datetime(obs["first_at"]) < limit]
-    out = {str(i): t for i, t in zip(obs["indicator"], obs["first_at"], strict=True)}
+    first = {
+        str(i): pd.Timestamp(t) for i, t in zip(obs["indicator"], obs["first_at"], strict=True)
+    }
     if period.is_annual:
         prog = progress_reported(ws.store, [period.year])
-        prog = prog[pd.to_datetime(prog["first_at"]) < limit]
-        out |= {str(i): t for i, t in zip(prog["task_id"], prog["first_at"], strict=True)}
-    return out
+        first |= {
+            str(i): pd.Timestamp(t) for i, t in zip(prog["task_id"], prog["first_at"], strict=True)
+        }
+    return PeriodRecord(period, due_items(ws, period), first, approvals(ws))
 
 
-def period_items(
-    ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
+def items_at(
+    record: PeriodRecord, as_of: date, rules: ReportingRules | None = None
 ) -> pd.DataFrame:
-    """Every item due in ``period`` with its department, due date, first report and status."""
+    """Every item due in the record's period with its department, due date, first report and
+    status at ``as_of``, counting only recordings made by the end of that day (pure)."""
     rules = rules or rules_from_settings()
-    due = due_items(ws, period)
+    period, due = record.period, record.due
     due_date = rules.due_date(period)
-    reported = _first_times(ws, period, as_of)
+    limit = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    reported = {i: t for i, t in record.first.items() if t < limit}
     out = due.assign(
         period=str(period),
         due_date=due_date,
@@ -153,6 +168,13 @@ def period_items(
     )
     out["status"] = item_status(due, reported, due_date, as_of)
     return out[ITEM_COLUMNS].reset_index(drop=True)
+
+
+def period_items(
+    ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
+) -> pd.DataFrame:
+    """Every item due in ``period`` with its department, due date, first report and status."""
+    return items_at(period_record(ws, period), as_of, rules)
 
 
 def approvals(ws: Workspace) -> dict[tuple[str, str], str]:
@@ -201,7 +223,8 @@ def summarise(
 def period_summary(
     ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
 ) -> pd.DataFrame:
-    return summarise(period_items(ws, period, as_of, rules), approvals(ws))
+    record = period_record(ws, period)
+    return summarise(items_at(record, as_of, rules), record.approval)
 
 
 def departments_reported(summary: pd.DataFrame) -> tuple[int, int]:
@@ -220,11 +243,14 @@ def overview_line(
     as_of: date,
     rules: ReportingRules | None = None,
     label: Callable[[Period], str] = str,
+    read: Callable[[Period], PeriodRecord] | None = None,
 ) -> str:
     """ "x/y 个部门已报送 2024Q1" for the quarter being reported at ``as_of`` (``label``
-    writes the period, e.g. 2024年一季度 on a page)."""
+    writes the period, e.g. 2024年一季度 on a page; ``read`` gives a period's record, e.g.
+    from a cache, instead of :func:`period_record`)."""
     period = latest_due_quarter(as_of)
-    done, total = departments_reported(period_summary(ws, period, as_of, rules))
+    record = read(period) if read is not None else period_record(ws, period)
+    done, total = departments_reported(summarise(items_at(record, as_of, rules), record.approval))
     if not total:
         return f"{label(period)} 无应报事项"
     return f"{done}/{total} 个部门已报送 {label(period)}"

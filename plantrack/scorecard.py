@@ -216,16 +216,21 @@ def _each_year(
     if not yearly:
         return frame
     frame = frame.copy()
+    ids = [i.id for i in yearly]
+    mine = obs[obs["indicator"].isin(ids)]  # one pass over the area's values, not one each
+    by_ind = {str(k): g for k, g in mine.groupby("indicator", observed=True, sort=False)}
+    at = {ind_id: frame.index[frame["indicator"] == ind_id] for ind_id in ids}
+    updates: dict[str, dict[object, object]] = {}
     for ind in yearly:
         t = ind.target
         assert t is not None and t.value is not None
-        rows = frame.index[frame["indicator"] == ind.id]
+        rows = at[ind.id]
         if rows.empty:
             continue
-        mine = obs[obs["indicator"] == ind.id]
+        part = by_ind.get(ind.id, mine.iloc[:0])
         points = [
             (p, float(v))
-            for p, v in zip(mine["period"].map(parse_period), mine["value"], strict=True)
+            for p, v in zip(part["period"].map(parse_period), part["value"], strict=True)
             if p is not None and v is not None and not pd.isna(v)
         ]
         target_period = parse_period(t.period)
@@ -240,9 +245,11 @@ def _each_year(
             as_of,
         )
         for name, value in fields.items():
-            frame[name] = frame[name].astype(object)
-            for r in rows:
-                frame.at[r, name] = value
+            updates.setdefault(name, {}).update(dict.fromkeys(rows, value))
+    for name, values in updates.items():  # each column cast once, then set row by row
+        frame[name] = frame[name].astype(object)
+        for r, value in values.items():
+            frame.at[r, name] = value
     return frame
 
 

@@ -79,6 +79,46 @@ def test_on_time_late_and_missing(empty_ws: Workspace) -> None:
     assert status["disabled.vocational_training"] == rp.PENDING
 
 
+def test_one_record_gives_every_as_of_date_what_a_fresh_read_gives(empty_ws: Workspace) -> None:
+    """The dashboard reads a period's record once per data version and judges every as-of
+    date from it: the same items, statuses and overview line as reading the store each time
+    (recordings on both sides of the due date; as-of dates before, on and after each)."""
+    _load(empty_ws, "fitness.instructors", "2024Q1", "2024-03-31", datetime(2024, 4, 10, 9))
+    _load(
+        empty_ws, "fitness.regular_exercise_rate", "2024Q1", "2024-03-31", datetime(2024, 4, 25, 9)
+    )
+    record = rp.period_record(empty_ws, Period(2024, 1))
+    reads: list[Period] = []
+
+    def read(period: Period) -> rp.PeriodRecord:
+        reads.append(period)
+        return record
+
+    days = [date(2024, 4, d) for d in (1, 9, 10, 11, 15, 16, 24, 25, 26)] + [date(2024, 6, 30)]
+    statuses = set()
+    for as_of in days:
+        fresh = rp.period_items(empty_ws, Period(2024, 1), as_of, RULES)
+        kept = rp.items_at(record, as_of, RULES)
+        pd.testing.assert_frame_equal(kept, fresh)
+        statuses |= set(kept["status"])
+        assert rp.overview_line(empty_ws, as_of, RULES, read=read) == rp.overview_line(
+            empty_ws, as_of, RULES
+        )
+    assert statuses == {rp.ON_TIME, rp.LATE_REPORTED, rp.LATE, rp.PENDING}
+
+    def status(item: str, as_of: date) -> str:
+        items = rp.items_at(record, as_of, RULES)
+        return str(items.loc[items["item"] == item, "status"].iloc[0])
+
+    # a recording counts from its day on, judged against the due date (15 April)
+    assert status("fitness.instructors", date(2024, 4, 9)) == rp.PENDING
+    assert status("fitness.instructors", date(2024, 4, 10)) == rp.ON_TIME
+    assert status("fitness.regular_exercise_rate", date(2024, 4, 15)) == rp.PENDING
+    assert status("fitness.regular_exercise_rate", date(2024, 4, 24)) == rp.LATE
+    assert status("fitness.regular_exercise_rate", date(2024, 4, 25)) == rp.LATE_REPORTED
+    assert set(reads) == {Period(2024, 1)}  # every one of those dates reports on 2024Q1
+
+
 def test_year_counts_key_task_progress(empty_ws: Workspace) -> None:
     rows = pd.DataFrame(
         [("disabled.k01", 2023, "推进中", "已纳入监测", None, "区乡村振兴局")],

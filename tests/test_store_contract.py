@@ -458,3 +458,9 @@ def test_latest_update_in_memory_is_the_databases_latest_update(store):
                 as_of,
                 known_on,
             )
+            assert list(got.columns) == list(want.columns)
+            # a frame in any order, not ranked by all_updates, is ranked first
+            shuffled = every.drop(columns="_day").sample(frac=1, random_state=3)
+            shuffled.attrs = {}
+            again = latest_in(shuffled, as_of, known_on)
+            assert again[key].astype(str).values.tolist() == want[key].astype(str).values.tolist()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from plantrack.auth.roles import Action
@@ -150,15 +151,32 @@ def latest_updates(
 
 
 def all_updates(store: Store) -> pd.DataFrame:
-    """Every update in force (not withdrawn by a rollback), in no order: what
-    :func:`latest_in` picks from, for as many dates as needed, without a query each."""
+    """Every update in force (not withdrawn by a rollback), ranked once by the rule of
+    :func:`latest_in` (each task's latest first): what it picks from, for as many dates as
+    needed, with neither a query nor a sort each."""
     with store.connect(read_only=True) as con:
         out = con.execute(sql.ALL_TASK_UPDATES).df()
     out["status_date"] = pd.to_datetime(out["status_date"]).dt.date.astype(object)
-    return out
+    return _ranked(out)
 
 
 _STATUS_RANK = {"已完成": 2, "进行中": 1}  # a tie goes to the furthest status, as in the SQL
+_DAY, _RANKED = "_day", "plantrack.ranked"  # the status date as a day number; the frame's mark
+
+
+def _ranked(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` in the order of the SQL rule (by task; latest status date, then latest
+    recording, then furthest status first), with the status date as a day number."""
+    rank = rows["status"].map(_STATUS_RANK).fillna(0)
+    day = [d.toordinal() for d in rows["status_date"]]
+    out = rows.assign(_rank=rank, **{_DAY: pd.array(day, dtype="int64")}).sort_values(
+        ["task_id", _DAY, "recorded_at", "_rank"],
+        ascending=[True, False, False, False],
+        kind="stable",
+    )
+    out = out.drop(columns="_rank").reset_index(drop=True)
+    out.attrs[_RANKED] = True  # kept by the row filters of latest_in
+    return out
 
 
 def latest_in(
@@ -167,18 +185,18 @@ def latest_in(
     """:func:`latest_updates` over :func:`all_updates`' frame instead of the database: the
     latest update of each task with a status date by ``as_of`` (recorded by ``known_on``),
     ordered by task; the same rule as ``sql.LATEST_TASK_UPDATES``."""
-    rows = updates
+    rows = updates if updates.attrs.get(_RANKED) else _ranked(updates)
+    keep = np.ones(len(rows), dtype=bool)
     if as_of is not None:
-        rows = rows[rows["status_date"].map(lambda d: d <= as_of).astype(bool)]  # [] if none
+        keep &= rows[_DAY].to_numpy() <= as_of.toordinal()
     if known_on is not None:
-        rows = rows[rows["recorded_at"] < end_of_day(known_on)]
-    rank = rows["status"].map(_STATUS_RANK).fillna(0)
-    rows = rows.assign(_rank=rank).sort_values(
-        ["task_id", "status_date", "recorded_at", "_rank"],
-        ascending=[True, False, False, False],
-        kind="stable",
-    )
-    return rows.drop_duplicates("task_id").drop(columns="_rank").reset_index(drop=True)
+        keep &= (rows["recorded_at"] < end_of_day(known_on)).to_numpy()
+    # ranked: the first kept row of each task is its latest (the filter keeps the order)
+    at = np.flatnonzero(keep)
+    task = rows["task_id"].to_numpy()[at]
+    at = at[~pd.Series(task).duplicated().to_numpy()]
+    columns = [i for i, c in enumerate(rows.columns) if c != _DAY]
+    return rows.iloc[at, columns].reset_index(drop=True)
 
 
 def task_history(store: Store, task_id: str) -> pd.DataFrame:
