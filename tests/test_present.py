@@ -256,6 +256,31 @@ def test_progress_chart_bar_per_indicator_and_time_share_marks():
     assert short("甲" * 18) == "甲" * 18 and short("甲" * 19) == "甲" * 17 + "…"
 
 
+def test_progress_chart_spec_is_the_same_when_only_the_figures_move():
+    """From one as-of date to the next the completions move a little: the spec (all but the
+    data) stays the same, so the browser swaps the data without compiling the chart again;
+    a bar beyond 100 % or below 0 widens the axis in steps of 25 %."""
+    from plantrack.charts_progress import axis_ends
+
+    def rows(completion: list[float], tau: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"indicator": ["a", "b"], "name": ["甲", "乙"], "completion": completion,
+             "time_share": [tau, tau], "light": ["green", "red"], "text": ["x", "y"]}
+        )  # fmt: skip
+
+    def spec(r: pd.DataFrame) -> str:
+        out = progress_chart(r, {"completion": "完成进度", "time_share": "时序进度"})
+        return json.dumps({k: v for k, v in out.items() if k != "datasets"}, sort_keys=True)
+
+    base = spec(rows([0.4, 0.7], 0.5))
+    assert spec(rows([0.55, 0.9], 0.75)) == base
+    assert spec(rows([1.0, 0.2], 1.0)) == base
+    assert spec(rows([1.1, 0.2], 1.0)) != base  # past 100 %: the axis grows to 125 %
+    data = progress_data(rows([1.1, -0.3], 1.0))
+    assert axis_ends(data) == (-0.55, 1.25)
+    assert axis_ends(progress_data(rows([0.4, 0.7], 0.5))) == (-0.05, 1.0)
+
+
 def test_areas_figure_sorted_best_first_with_district_line():
     rows = pd.DataFrame({"name": ["甲", "乙", "丙"], "value": [3.0, 9.0, 5.0]})
     fig = areas_figure(rows, 5.5, "%", direction=1)
