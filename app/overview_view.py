@@ -29,6 +29,7 @@ from plantrack.workspace import Workspace
 ALL = "__all__"
 CARD_PX = 104  # verdict cards wrap: 6 or 7 in a row on a desktop, 3 on a phone
 ATTENTION_LINKS = 10
+CHART_PLANS = 3  # 全部规划 draws every plan's chart up to this many plans (see scorecard)
 
 
 def plan_filter(ws: Workspace, table: pd.DataFrame) -> str:
@@ -245,9 +246,16 @@ def picked_indicator(event: object) -> str | None:
 
 
 def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> None:
-    """Per plan: the progress chart, then its numbers (one click away, in the table)."""
+    """Per plan: the progress chart, then its numbers (one click away, in the table).
+
+    Under 全部规划 with more than :data:`CHART_PLANS` plans (a province's registry) only the
+    tables are drawn and each plan's chart when that plan is chosen: six charts of ~50 bars
+    took ~0.5 s of the browser's time on every as-of change (1.3 s → 0.85 s per rerun)."""
     shown = assessed(table)
     plans = [p for p in ws.plans if (shown["plan"] == p).any()]
+    charts = plan != ALL or len(plans) <= CHART_PLANS
+    if not charts:
+        st.caption(t("overview.charts_per_plan", n=len(plans)))
     for plan_id in plans if plan == ALL else [plan]:
         part = shown[shown["plan"] == plan_id]
         if part.empty:
@@ -256,7 +264,8 @@ def scorecard(ws: Workspace, table: pd.DataFrame, plan: str, as_of: date) -> Non
         st.markdown(f"#### {c.plan_name(ws, plan_id)}")
         doc_no = f"（{info.doc_no}）" if info.doc_no else ""
         st.caption(f"{c.plan_full_name(ws, plan_id)}{doc_no}")
-        progress_chart(ws, part, as_of, key=f"progress_{plan_id}")
+        if charts:
+            progress_chart(ws, part, as_of, key=f"progress_{plan_id}")
         scorecard_table(ws, part, as_of, key=f"scorecard_{plan_id}")
 
 

@@ -53,3 +53,28 @@ def test_progress_chart_per_plan_with_the_assessed_completion(app_env: Path):
     expected = pd.to_numeric(targets["completion"], errors="coerce").clip(-0.5, 1.5).fillna(0)
     assert bars["shown"].round(6).tolist() == expected.round(6).tolist()
     assert bars["light"].tolist() == targets["light"].fillna("grey").tolist()
+
+
+def test_many_plans_draw_tables_under_all_plans_and_a_chart_per_chosen_plan(
+    app_env: Path, monkeypatch
+):
+    """With more plans than CHART_PLANS (a province's registry; here the limit is lowered
+    to 1 for the demo's two plans with targets), 全部规划 lists each plan's table and says
+    where the charts are; choosing a plan draws its chart above its table."""
+    from app import overview_view
+
+    monkeypatch.setattr(overview_view, "CHART_PLANS", 1)
+    at = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60)
+    at.session_state["as_of"] = AS_OF
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert charts(at) == []
+    assert len(at.dataframe) >= 2  # one table per plan (and the monitors' table)
+    assert any("选择一个规划" in c.value and "共 2 个规划" in c.value for c in at.caption)
+    at.segmented_control(key="ov_plan").set_value("fitness").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (chart,) = charts(at)
+    assert set(rows_of(chart)["indicator"]) and all(
+        i.startswith("fitness.") for i in rows_of(chart)["indicator"]
+    )
+    assert not any("选择一个规划" in c.value for c in at.caption)

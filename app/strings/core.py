@@ -131,6 +131,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "share = elapsed / plan period; hatching tells the light (/ yellow, × red). Click a bar "
         "or a table row to open the indicator.",
     ),
+    "overview.charts_per_plan": (
+        "共 {n} 个规划：此处只列表格，在上方“规划”中选择一个规划即显示其进度条形图。",
+        "{n} plans: tables only here; choose a plan under “Plan” above to see its progress chart.",
+    ),
     "overview.monitors": (
         "监测指标（无目标值，只看趋势）· {n} 项",
         "Monitoring indicators (no target, trend only) · {n}",
