@@ -19,6 +19,7 @@ per-area entry wins over the indicator's target and its base over the observed o
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,7 +221,7 @@ def _each_year(
     mine = obs[obs["indicator"].isin(ids)]  # one pass over the area's values, not one each
     by_ind = {str(k): g for k, g in mine.groupby("indicator", observed=True, sort=False)}
     at = {ind_id: frame.index[frame["indicator"] == ind_id] for ind_id in ids}
-    updates: dict[str, dict[object, object]] = {}
+    updates: dict[str, dict[object, Any]] = {}
     for ind in yearly:
         t = ind.target
         assert t is not None and t.value is not None
