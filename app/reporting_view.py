@@ -34,12 +34,15 @@ TABLE_CSS = (
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _grid(_ws: Workspace, db: str, periods: tuple[str, ...], as_of: date, version: int):
-    return rp.grid(_ws, [parse_period(p) for p in periods], as_of)  # type: ignore[misc]
+    def read(period: Period) -> rp.PeriodRecord:
+        return _record(_ws, db, str(period), version)
+
+    return rp.grid(_ws, [parse_period(p) for p in periods], as_of, read=read)  # type: ignore[misc]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _items(_ws: Workspace, db: str, period: str, as_of: date, version: int) -> pd.DataFrame:
-    return rp.period_items(_ws, parse_period(period), as_of)  # type: ignore[arg-type]
+    return rp.items_at(_record(_ws, db, period, version), as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -83,8 +86,9 @@ def choose_period(as_of: date) -> Period:
 
 
 def counts(ws: Workspace, period: Period, as_of: date) -> pd.DataFrame:
-    items = _items(ws, _db(ws), str(period), as_of, cache.data_version(ws))
-    summary = rp.summarise(items, rp.approvals(ws))
+    version = cache.data_version(ws)
+    items = _items(ws, _db(ws), str(period), as_of, version)
+    summary = rp.summarise(items, _record(ws, _db(ws), str(period), version).approval)
     done, total = rp.departments_reported(summary)
     cols = st.columns(4)
     cols[0].metric(

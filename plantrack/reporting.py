@@ -22,7 +22,7 @@ All functions here are pure over the store's current data; nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -110,7 +110,7 @@ def due_items(ws: Workspace, period: Period) -> pd.DataFrame:
 
 def item_status(
     due: pd.DataFrame,
-    reported: dict[str, datetime],
+    reported: Mapping[str, datetime],
     due_date: date,
     as_of: date,
 ) -> pd.Series:
@@ -269,10 +269,16 @@ def recent_periods(as_of: date, quarters: int = 4, years: int = 2) -> list[Perio
 
 
 def grid(
-    ws: Workspace, periods: list[Period], as_of: date, rules: ReportingRules | None = None
+    ws: Workspace,
+    periods: list[Period],
+    as_of: date,
+    rules: ReportingRules | None = None,
+    read: Callable[[Period], PeriodRecord] | None = None,
 ) -> pd.DataFrame:
-    """The summary of several periods stacked (department × period)."""
-    parts = [period_summary(ws, p, as_of, rules) for p in periods]
+    """The summary of several periods stacked (department × period); ``read`` gives a
+    period's record (e.g. from a cache) instead of :func:`period_record`."""
+    records = [read(p) if read is not None else period_record(ws, p) for p in periods]
+    parts = [summarise(items_at(r, as_of, rules), r.approval) for r in records]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
