@@ -175,7 +175,7 @@ def _ranked(rows: pd.DataFrame) -> pd.DataFrame:
         kind="stable",
     )
     out = out.drop(columns="_rank").reset_index(drop=True)
-    out.attrs[_RANKED] = True  # kept by the row filters of latest_in
+    out.attrs[_RANKED] = True  # latest_in then takes the order as it is
     return out
 
 
