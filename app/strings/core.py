@@ -126,9 +126,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.scorecard": ("指标一览", "Scorecard"),
     "overview.caption": (
         "条形为完成进度 =（现状值 − 基期值）/（目标值 − 基期值），竖线为时序进度 = 已过时间 / 规划期；"
-        "条形纹理区分灯色（斜线 黄、交叉 红）。点击条形或表格中的一行打开该指标。",
+        "条形的颜色和边框区分灯色（实线 绿、虚线 黄、点线 红）。点击条形或表格中的一行打开该指标。",
         "Bars: completion = (latest − baseline) / (target − baseline); the mark is the time "
-        "share = elapsed / plan period; hatching tells the light (/ yellow, × red). Click a bar "
+        "share = elapsed / plan period; colour and outline tell the light (solid green, dashed "
+        "yellow, dotted red). Click a bar "
         "or a table row to open the indicator.",
     ),
     "overview.charts_per_plan": (
