@@ -5,6 +5,7 @@ one-line status the overview shows. Every rule is in :mod:`plantrack.reporting`.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -34,9 +35,7 @@ TABLE_CSS = (
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _grid(_ws: Workspace, db: str, periods: tuple[str, ...], as_of: date, version: int):
-    def read(period: Period) -> rp.PeriodRecord:
-        return _record(_ws, db, str(period), version)
-
+    read = _reader(_ws, db, version)
     return rp.grid(_ws, [parse_period(p) for p in periods], as_of, read=read)  # type: ignore[misc]
 
 
@@ -52,12 +51,14 @@ def _record(_ws: Workspace, db: str, period: str, version: int) -> rp.PeriodReco
     return rp.period_record(_ws, parse_period(period))  # type: ignore[arg-type]
 
 
+def _reader(ws: Workspace, db: str, version: int) -> Callable[[Period], rp.PeriodRecord]:
+    """Periods' records from :func:`_record` (for rp.grid and rp.overview_line)."""
+    return lambda period: _record(ws, db, str(period), version)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _overview(_ws: Workspace, db: str, as_of: date, version: int) -> str:
-    def read(period: Period) -> rp.PeriodRecord:
-        return _record(_ws, db, str(period), version)
-
-    return rp.overview_line(_ws, as_of, label=period_label, read=read)
+    return rp.overview_line(_ws, as_of, label=period_label, read=_reader(_ws, db, version))
 
 
 def _db(ws: Workspace) -> str:

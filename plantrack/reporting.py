@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -220,11 +221,17 @@ def summarise(
     return out.drop(columns="_o").reset_index(drop=True)[SUMMARY_COLUMNS]
 
 
+def summary_at(
+    record: PeriodRecord, as_of: date, rules: ReportingRules | None = None
+) -> pd.DataFrame:
+    """:func:`summarise` of the record's items at ``as_of``, with its approval statuses (pure)."""
+    return summarise(items_at(record, as_of, rules), record.approval)
+
+
 def period_summary(
     ws: Workspace, period: Period, as_of: date, rules: ReportingRules | None = None
 ) -> pd.DataFrame:
-    record = period_record(ws, period)
-    return summarise(items_at(record, as_of, rules), record.approval)
+    return summary_at(period_record(ws, period), as_of, rules)
 
 
 def departments_reported(summary: pd.DataFrame) -> tuple[int, int]:
@@ -249,8 +256,8 @@ def overview_line(
     writes the period, e.g. 2024年一季度 on a page; ``read`` gives a period's record, e.g.
     from a cache, instead of :func:`period_record`)."""
     period = latest_due_quarter(as_of)
-    record = read(period) if read is not None else period_record(ws, period)
-    done, total = departments_reported(summarise(items_at(record, as_of, rules), record.approval))
+    record = (read or partial(period_record, ws))(period)
+    done, total = departments_reported(summary_at(record, as_of, rules))
     if not total:
         return f"{label(period)} 无应报事项"
     return f"{done}/{total} 个部门已报送 {label(period)}"
@@ -277,8 +284,8 @@ def grid(
 ) -> pd.DataFrame:
     """The summary of several periods stacked (department × period); ``read`` gives a
     period's record (e.g. from a cache) instead of :func:`period_record`."""
-    records = [read(p) if read is not None else period_record(ws, p) for p in periods]
-    parts = [summarise(items_at(r, as_of, rules), r.approval) for r in records]
+    read = read or partial(period_record, ws)
+    parts = [summary_at(read(p), as_of, rules) for p in periods]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
